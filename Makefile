@@ -1,0 +1,47 @@
+# Two commands: `make run` opens the app with the demo plan, `make test` runs every check.
+# Both set up what they need on a fresh machine (a venv here, Chromium from Debian for tests).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP := $(VENV)/.dev-installed
+
+.PHONY: run test lint unit bench browser clean
+
+run: $(RUNTIME_STAMP)
+	$(PY) -m streamlit run app.py --server.address=127.0.0.1 --server.port=$(PORT) \
+		--browser.gatherUsageStats=false
+
+test: $(DEV_STAMP) browser lint
+	$(PY) -m pytest
+
+lint: $(DEV_STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+# Everything except the browser journeys: quick feedback while working.
+unit: $(DEV_STAMP)
+	$(PY) -m pytest -m "not e2e"
+
+bench: $(RUNTIME_STAMP)
+	$(PY) bench/solve.py
+	$(PY) bench/page_rerun.py
+
+browser:
+	bash scripts/install-browser.sh
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME_STAMP): requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(RUNTIME_STAMP) $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,272 @@
+"""The plan a user writes: inputs only, validated on the way in.
+
+A plan is a frozen pydantic model, so it can be hashed for caching, serialised to the plan
+file, and never holds an invalid value. Cross-field rules (the first stage takes no rate,
+stage names are unique, the cost is attached to an existing stage) are checked after the
+fields, and each failure names the field it belongs to (see ``planner.errors``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from typing import Annotated, Literal, NamedTuple
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from planner.types import Cost, Count, Money, OrdersPerCustomer, Rate, Share
+
+MIN_STAGES = 2
+MAX_STAGES = 8
+PLAN_SCHEMA_VERSION = 1
+RULES_ERROR = "plan_rules"
+
+
+class Model(BaseModel):
+    """Base of every planner model: immutable, strict about unknown keys, finite numbers."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", allow_inf_nan=False, str_strip_whitespace=True
+    )
+
+
+def _non_empty(text: str) -> str:
+    if not text:
+        raise PydanticCustomError("empty", "must not be empty")
+    return text
+
+
+def _currency_code(text: str) -> str:
+    code = text.upper()
+    if len(code) != 3 or not code.isalpha() or not code.isascii():
+        raise PydanticCustomError(
+            "currency",
+            "must be a 3-letter ISO 4217 code such as USD or SAR, got '{got}'",
+            {"got": text},
+        )
+    return code
+
+
+Name = Annotated[str, Field(max_length=80), AfterValidator(_non_empty)]
+CurrencyCode = Annotated[
+    str, AfterValidator(_currency_code), Field(description="ISO 4217 code, e.g. USD, EUR, SAR.")
+]
+
+
+class RuleProblem(NamedTuple):
+    """One broken cross-field rule, addressed to the field a user must change."""
+
+    field: str
+    message: str
+
+
+def rules_error(problems: list[RuleProblem]) -> PydanticCustomError:
+    """Carry several field-addressed problems out of one model validator."""
+    summary = "; ".join(f"{problem.field}: {problem.message}" for problem in problems)
+    pairs = tuple(problems)
+    return PydanticCustomError(RULES_ERROR, "{summary}", {"summary": summary, "problems": pairs})
+
+
+class Period(Model):
+    """The planning period, both days included."""
+
+    start: date = Field(description="First day of the period (YYYY-MM-DD).")
+    end: date = Field(description="Last day of the period, included (YYYY-MM-DD).")
+
+    @model_validator(mode="after")
+    def _end_not_before_start(self) -> Period:
+        if self.end < self.start:
+            raise rules_error(
+                [RuleProblem("end", f"must be on or after start ({self.start}), got {self.end}")]
+            )
+        if (self.end - self.start).days > 3 * 366:
+            raise rules_error([RuleProblem("end", "a period may last at most 3 years")])
+        return self
+
+
+class Stage(Model):
+    """One step of the funnel; its rate is the share of the previous stage that reaches it."""
+
+    name: Name = Field(description="Stage name as the team says it, e.g. 'Add to cart'.")
+    conversion_rate: Rate | None = Field(
+        default=None,
+        description="Share of the previous stage that reaches this one (0.12 = 12%). "
+        "The first stage has none.",
+    )
+
+
+class AcquisitionCost(Model):
+    """What it costs to bring one unit into a stage, bought directly or through impressions.
+
+    Either ``cost_per_unit`` (CAC on the last stage, cost per lead, cost per visitor/click), or
+    ``cost_per_mille`` with ``click_through_rate``: impressions × CTR enter the stage, so a unit
+    costs CPM ÷ 1000 ÷ CTR.
+    """
+
+    stage: Name = Field(description="Name of the stage whose entries are paid for.")
+    cost_per_unit: Cost | None = Field(
+        default=None, description="Cost of each unit entering the stage."
+    )
+    cost_per_mille: Cost | None = Field(
+        default=None, description="Cost per 1,000 impressions (CPM); needs click_through_rate."
+    )
+    click_through_rate: Rate | None = Field(
+        default=None, description="Share of impressions that enter the stage (0.012 = 1.2%)."
+    )
+
+    @model_validator(mode="after")
+    def _one_way_of_paying(self) -> AcquisitionCost:
+        by_unit = self.cost_per_unit is not None
+        by_impression = self.cost_per_mille is not None or self.click_through_rate is not None
+        if by_unit and by_impression:
+            raise rules_error(
+                [
+                    RuleProblem(
+                        "cost_per_unit",
+                        "give either cost_per_unit or cost_per_mille with "
+                        "click_through_rate, not both",
+                    )
+                ]
+            )
+        if not by_unit and not by_impression:
+            raise rules_error(
+                [
+                    RuleProblem(
+                        "cost_per_unit", "required (or cost_per_mille with click_through_rate)"
+                    )
+                ]
+            )
+        for field in ("cost_per_mille", "click_through_rate"):
+            if by_impression and getattr(self, field) is None:
+                raise rules_error(
+                    [RuleProblem(field, "required when paying per 1,000 impressions")]
+                )
+        return self
+
+    @property
+    def paid_per_impression(self) -> bool:
+        """True when the cost is given per 1,000 impressions."""
+        return self.cost_per_unit is None
+
+
+class ReturningCustomers(Model):
+    """Customers already won, some of whom buy again within the period."""
+
+    active_customers: Count = Field(
+        default=0, description="Active customer base at the start of the period."
+    )
+    repeat_purchase_rate: Share = Field(
+        default=0.0, description="Share of them expected to buy again within the period."
+    )
+    orders_per_customer: OrdersPerCustomer = Field(
+        default=1.0, description="Orders each returning buyer places within the period."
+    )
+    average_order_value: Money | None = Field(
+        default=None, description="Their average order value; the plan's AOV when omitted."
+    )
+
+
+class Plan(Model):
+    """A revenue goal for a period and the funnel that must deliver it."""
+
+    schema_version: Literal[1] = Field(
+        default=PLAN_SCHEMA_VERSION, description="Version of the plan-file format."
+    )
+    name: Name = Field(default="Untitled plan", description="Name shown on the plan.")
+    currency: CurrencyCode = "USD"
+    period: Period
+    revenue_target: Money = Field(description="Revenue to reach within the period.")
+    average_order_value: Money = Field(description="Average order value of new customers.")
+    orders_per_customer: OrdersPerCustomer = Field(
+        default=1.0, description="Orders each new customer places within the period."
+    )
+    stages: list[Stage] = Field(
+        description=f"The funnel, top first: {MIN_STAGES} to {MAX_STAGES} stages. "
+        "The last stage counts new customers."
+    )
+    acquisition_cost: AcquisitionCost | None = Field(
+        default=None, description="What traffic costs; no budget is planned when omitted."
+    )
+    gross_margin: Share | None = Field(
+        default=None, description="Gross margin on revenue (0.4 = 40%), for contribution."
+    )
+    returning_customers: ReturningCustomers | None = Field(
+        default=None, description="Repeat buyers whose revenue counts towards the target."
+    )
+
+    @model_validator(mode="after")
+    def _funnel_rules(self) -> Plan:
+        problems = [*_stage_count_problems(self.stages), *_rate_problems(self.stages)]
+        problems += _duplicate_name_problems(self.stages)
+        problems += _acquisition_stage_problems(self.acquisition_cost, self.stages)
+        if problems:
+            raise rules_error(problems)
+        return self
+
+    @property
+    def conversion_rates(self) -> list[float]:
+        """Rates into stages 1..n-1, in funnel order."""
+        return [stage.conversion_rate or 0.0 for stage in self.stages[1:]]
+
+    def stage_index(self, name: str) -> int:
+        """Position of the stage called ``name`` (case-insensitive)."""
+        wanted = name.casefold()
+        return next(i for i, stage in enumerate(self.stages) if stage.name.casefold() == wanted)
+
+
+def _stage_count_problems(stages: list[Stage]) -> list[RuleProblem]:
+    if MIN_STAGES <= len(stages) <= MAX_STAGES:
+        return []
+    return [
+        RuleProblem("stages", f"must have {MIN_STAGES} to {MAX_STAGES} stages, got {len(stages)}")
+    ]
+
+
+def _rate_problems(stages: list[Stage]) -> list[RuleProblem]:
+    problems = []
+    if stages and stages[0].conversion_rate is not None:
+        problems.append(
+            RuleProblem(
+                "stages[0].conversion_rate",
+                f"the first stage ('{stages[0].name}') has no previous stage, so it takes no rate",
+            )
+        )
+    for index, (before, stage) in enumerate(itertools.pairwise(stages), start=1):
+        if stage.conversion_rate is None:
+            problems.append(
+                RuleProblem(
+                    f"stages[{index}].conversion_rate",
+                    f"required: the share of '{before.name}' that reaches '{stage.name}'",
+                )
+            )
+    return problems
+
+
+def _duplicate_name_problems(stages: list[Stage]) -> list[RuleProblem]:
+    first_seen: dict[str, int] = {}
+    problems = []
+    for index, stage in enumerate(stages):
+        key = stage.name.casefold()
+        if key in first_seen:
+            problems.append(
+                RuleProblem(
+                    f"stages[{index}].name",
+                    f"'{stage.name}' is already the name of stages[{first_seen[key]}]; "
+                    "stage names must be unique",
+                )
+            )
+        first_seen.setdefault(key, index)
+    return problems
+
+
+def _acquisition_stage_problems(
+    cost: AcquisitionCost | None, stages: list[Stage]
+) -> list[RuleProblem]:
+    known = {stage.name.casefold() for stage in stages}
+    if cost is None or not stages or cost.stage.casefold() in known:
+        return []
+    names = ", ".join(f"'{stage.name}'" for stage in stages)
+    return [
+        RuleProblem("acquisition_cost.stage", f"'{cost.stage}' is not a stage; use one of {names}")
+    ]
