@@ -1,0 +1,57 @@
+"""Plan page rerun after an input change, server side, measured around ``pg.run()``.
+
+Target: ≤ 150 ms. Both apps run under Streamlit's AppTest in this process, and both time
+their page with ``ui.timing.record`` around ``pg.run()``; the baseline is a one-input page
+(bench/baseline_app.py), so the ratio says what the Plan page adds to a bare Streamlit rerun
+on this machine today. Run: ``.venv/bin/python bench/page_rerun.py [--reruns N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.app.server_mode import reruns_through_the_frame  # noqa: E402  (path set above)
+from ui import timing  # noqa: E402
+
+TARGET_MS = 150.0
+
+
+def median_rerun_ms(script: Path, key: str, values: list[float]) -> float:
+    """Median page time over reruns, each one after changing the number input ``key``."""
+    with reruns_through_the_frame():
+        app = AppTest.from_file(str(script), default_timeout=60).run()
+        app.run()  # warm: first-run imports are not what a user waits for after a change
+        timing.run_seconds.clear()
+        for value in values:
+            app.number_input(key=key).set_value(value).run()
+            if app.exception:
+                raise SystemExit(f"{script.name} raised: {app.exception[0].value}")
+    return statistics.median(seconds for _, seconds in timing.run_seconds) * 1000
+
+
+def main() -> None:
+    """Measure both apps and print the figures with their ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reruns", type=int, default=40)
+    reruns = parser.parse_args().reruns
+    targets = [100_000.0 + 1_000 * step for step in range(reruns)]
+    baseline = median_rerun_ms(ROOT / "bench" / "baseline_app.py", "baseline.target", targets)
+    plan_page = median_rerun_ms(ROOT / "app.py", "plan.revenue_target", targets)
+    verdict = "met" if plan_page <= TARGET_MS else "NOT met"
+    print(f"{'measure':<38}{'median ms':>10}")
+    print(f"{'baseline page rerun (1 input)':<38}{baseline:>10.1f}")
+    print(f"{'Plan page rerun after a change':<38}{plan_page:>10.1f}")
+    print(f"ratio Plan page / baseline: {plan_page / baseline:.1f}×")
+    print(f"target ≤ {TARGET_MS:.0f} ms: {verdict}")
+
+
+if __name__ == "__main__":
+    main()
