@@ -97,7 +97,7 @@ def _split(relative: str) -> list[str | int]:
 def _message(detail: ErrorDetails, model: type[BaseModel]) -> str:
     kind = detail["type"]
     got = detail.get("input")
-    if kind == "missing":
+    if kind == "missing" or (got is None and kind.endswith("_type")):
         return "required"
     if kind == "extra_forbidden":
         return _unknown_field_message(detail["loc"], model)
@@ -106,14 +106,32 @@ def _message(detail: ErrorDetails, model: type[BaseModel]) -> str:
         return f"must be {whole}, got {_show(got)}"
     if kind == "finite_number":
         return f"must be a finite number, got {_show(got)}"
-    if kind.startswith("date"):
-        return f"must be a date like 2027-01-31, got {_show(got)}"
+    if kind.startswith(("date", "string_")):
+        return _text_message(detail)
     if kind in {"list_type", "model_type", "dict_type", "model_attributes_type"}:
         expected = "a list" if kind == "list_type" else "an object"
         return f"must be {expected}, got {_show(got)}"
     if kind == "literal_error":
         expected = (detail.get("ctx") or {}).get("expected", "one of the allowed values")
         return f"must be {expected}, got {_show(got)}"
+    return _pydantic_message(detail)
+
+
+def _text_message(detail: ErrorDetails) -> str:
+    """Dates and text, in the planner's wording rather than pydantic's "input should be..."."""
+    kind, got = detail["type"], detail.get("input")
+    if kind.startswith("date"):
+        return f"must be a date like 2027-01-31, got {_show(got)}"
+    if kind == "string_type":
+        return f"must be text, got {_show(got)}"
+    if kind == "string_too_long" and isinstance(got, str):
+        limit = (detail.get("ctx") or {}).get("max_length")
+        return f"must be at most {limit} characters long, got {len(got)}"
+    return _pydantic_message(detail)
+
+
+def _pydantic_message(detail: ErrorDetails) -> str:
+    """Pydantic's own wording, lower-cased to follow the field name."""
     return detail["msg"][0].lower() + detail["msg"][1:]
 
 

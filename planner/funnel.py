@@ -29,7 +29,7 @@ from planner.results import (
 )
 from planner.types import MAX_MONEY, format_number
 
-# Float division leaves noise such as 50 / 0.1 = 500.00000000000006; counts that close to a
+# Float division leaves noise such as 145 / 0.29 = 500.00000000000006; counts that close to a
 # whole number are that number, not one more.
 _RELATIVE_NOISE = 1e-12
 _ABSOLUTE_NOISE = 1e-9

@@ -174,7 +174,7 @@ def _period_data(draft: Mapping[str, Any]) -> dict[str, Any]:
     kind = draft.get(PREFIX + "period_kind")
     year = draft.get(PREFIX + "year")
     if kind in {"month", "quarter", "year"} and isinstance(year, int) and 1900 < year < 2200:
-        number = draft.get(PREFIX + ("quarter" if kind == "quarter" else "month"))
+        number = int(draft.get(PREFIX + ("quarter" if kind == "quarter" else "month")) or 1)
         builder = {"month": month_period, "quarter": quarter_period}.get(kind)
         period = builder(year, number) if builder else year_period(year)
         return {"start": period.start, "end": period.end}
@@ -203,7 +203,8 @@ def stage_names(draft: Mapping[str, Any]) -> dict[int, str]:
 
 
 def _cost_data(draft: Mapping[str, Any]) -> dict[str, Any]:
-    stage = stage_names(draft).get(draft.get(FIELD_KEYS["acquisition_cost.stage"]), "")
+    paid_id: int = draft.get(FIELD_KEYS["acquisition_cost.stage"], -1)
+    stage = stage_names(draft).get(paid_id, "")
     if draft.get(PREFIX + "cost_kind") == "impressions":
         return {
             "stage": stage,

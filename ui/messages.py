@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from planner.errors import FieldProblem
 from planner.types import OUT_OF_RANGE, format_number
 
 
-def _percent_rule(context: dict[str, float | None]) -> str:
-    parts = []
-    if context.get("gt") is not None:
-        parts.append(f"above {format_number(context['gt'] * 100)}%")
-    if context.get("ge") is not None:
-        parts.append(f"at least {format_number(context['ge'] * 100)}%")
-    if context.get("le") is not None:
-        parts.append(f"at most {format_number(context['le'] * 100)}%")
-    return " and ".join(parts)
+def _percent_rule(context: dict[str, Any]) -> str:
+    wording = {"gt": "above", "ge": "at least", "le": "at most"}
+    return " and ".join(
+        f"{words} {format_number(context[bound] * 100)}%"
+        for bound, words in wording.items()
+        if context.get(bound) is not None
+    )
 
 
 def describe(problem: FieldProblem, label: str, *, percent: bool = False) -> str:
