@@ -22,17 +22,18 @@ from planner.period import period_days, period_months, period_weeks
 from planner.results import (
     Driver,
     PlanResult,
-    ProjectedStage,
     Projection,
-    RequiredStage,
     ReturningOutcome,
 )
-from planner.types import MAX_MONEY, format_number
+from planner.types import format_number
 
 # Float division leaves noise such as 145 / 0.29 = 500.00000000000006; counts that close to a
 # whole number are that number, not one more.
-_RELATIVE_NOISE = 1e-12
+# The band scales with the value (a few ulps of a chain of divisions) but never exceeds a
+# millionth of a unit, so a real fraction is always rounded up, however large the count.
+_RELATIVE_NOISE = 1e-13
 _ABSOLUTE_NOISE = 1e-9
+_LARGEST_NOISE = 1e-6
 
 
 def ceil_count(value: float) -> int:
@@ -40,7 +41,8 @@ def ceil_count(value: float) -> int:
     if value <= 0:
         return 0
     nearest = round(value)
-    if abs(value - nearest) <= max(_ABSOLUTE_NOISE, _RELATIVE_NOISE * value):
+    noise = max(_ABSOLUTE_NOISE, min(_LARGEST_NOISE, _RELATIVE_NOISE * value))
+    if abs(value - nearest) <= noise:
         return int(nearest)
     return math.ceil(value)
 
@@ -66,35 +68,36 @@ def expected_counts(rates: list[float], known_index: int, known_count: float) ->
 
 def returning_outcome(plan: Plan) -> ReturningOutcome:
     """Orders and revenue expected from the existing customer base."""
+    return ReturningOutcome.model_validate(_returning(plan))
+
+
+def _returning(plan: Plan) -> dict[str, float]:
     base = plan.returning_customers
     if base is None:
-        return ReturningOutcome.model_construct(customers=0.0, orders=0.0, revenue=0.0)
+        return {"customers": 0.0, "orders": 0.0, "revenue": 0.0}
     customers = base.active_customers * base.repeat_purchase_rate
     orders = customers * base.orders_per_customer
     order_value = base.average_order_value or plan.average_order_value
-    return ReturningOutcome.model_construct(
-        customers=customers, orders=orders, revenue=orders * order_value
-    )
+    return {"customers": customers, "orders": orders, "revenue": orders * order_value}
 
 
 def plan_backwards(plan: Plan) -> PlanResult:
     """Work from the revenue target back to the count every stage must reach."""
-    returning = returning_outcome(plan)
-    needed = max(0.0, plan.revenue_target - returning.revenue)
+    returning = _returning(plan)
+    needed = max(0.0, plan.revenue_target - returning["revenue"])
     customers = ceil_count(needed / (plan.average_order_value * plan.orders_per_customer))
     counts = required_counts(plan.conversion_rates, customers)
     impressions, budget = _spend(plan, counts, whole=True)
     totals = _totals(plan, counts, returning, impressions, budget)
-    stages = [
-        RequiredStage.model_construct(required=count, **fields)
-        for count, fields in zip(counts, _stage_fields(plan, counts, budget), strict=True)
-    ]
-    return PlanResult.model_construct(
-        direction="backward",
-        stages=stages,
-        new_customer_revenue_needed=needed,
-        covered_by_returning=customers == 0,
-        **totals,
+    stages = _stage_rows(plan, counts, budget, totals, count_field="required")
+    # One validation of plain data is cheaper than building each nested model in Python.
+    return PlanResult.model_validate(
+        {
+            **totals,
+            "stages": stages,
+            "new_customer_revenue_needed": needed,
+            "covered_by_returning": customers == 0,
+        }
     )
 
 
@@ -106,26 +109,28 @@ def project_forwards(plan: Plan, driver: Driver, amount: float) -> Projection:
     else:
         paid_index = plan.stage_index(_paid_stage(plan))
         counts = expected_counts(plan.conversion_rates, paid_index, _units_for_budget(plan, amount))
-    returning = returning_outcome(plan)
+    returning = _returning(plan)
     impressions, budget = _spend(plan, counts, whole=False)
     totals = _totals(plan, counts, returning, impressions, budget)
-    stages = [
-        ProjectedStage.model_construct(expected=count, **fields)
-        for count, fields in zip(counts, _stage_fields(plan, counts, budget), strict=True)
-    ]
-    return Projection.model_construct(
-        direction="forward",
-        driver=driver,
-        stages=stages,
-        target_gap=totals["revenue"] - plan.revenue_target,
-        **totals,
+    stages = _stage_rows(plan, counts, budget, totals, count_field="expected")
+    return Projection.model_validate(
+        {
+            **totals,
+            "driver": driver,
+            "stages": stages,
+            "target_gap": totals["revenue"] - plan.revenue_target,
+        }
     )
 
 
 def _check_amount(driver: Driver, amount: float) -> None:
-    if not (math.isfinite(amount) and 0 <= amount <= MAX_MONEY):
-        rule = f"must be ≥ 0 and ≤ {format_number(MAX_MONEY)}, got {format_number(amount)}"
-        raise PlanInvalid([FieldProblem(driver, rule, "out_of_range")])
+    if not math.isfinite(amount):
+        message = f"must be a finite number, got {format_number(amount)}"
+    elif amount < 0:
+        message = f"must be ≥ 0, got {format_number(amount)}"
+    else:
+        return
+    raise PlanInvalid([FieldProblem(driver, message, "out_of_range")])
 
 
 def _paid_stage(plan: Plan) -> str:
@@ -171,20 +176,24 @@ def _spend(plan: Plan, counts: list[Any], *, whole: bool) -> tuple[float | None,
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:
-    return numerator / denominator if denominator > 0 else None
+    """A ratio that exists: none without a denominator, or when it overflows."""
+    if denominator <= 0:
+        return None
+    value = numerator / denominator
+    return value if math.isfinite(value) else None
 
 
 def _totals(
     plan: Plan,
     counts: list[Any],
-    returning: ReturningOutcome,
+    returning: dict[str, float],
     impressions: float | None,
     budget: float,
 ) -> dict[str, Any]:
     new_customers = counts[-1]
     new_orders = new_customers * plan.orders_per_customer
     new_revenue = new_orders * plan.average_order_value
-    revenue = new_revenue + returning.revenue
+    revenue = new_revenue + returning["revenue"]
     margin = plan.gross_margin
     return {
         "currency": plan.currency,
@@ -192,7 +201,7 @@ def _totals(
         "returning": returning,
         "new_customers": new_customers,
         "new_orders": new_orders,
-        "orders": new_orders + returning.orders,
+        "orders": new_orders + returning["orders"],
         "new_customer_revenue": new_revenue,
         "revenue": revenue,
         "impressions": impressions,
@@ -207,12 +216,15 @@ def _totals(
     }
 
 
-def _stage_fields(plan: Plan, counts: list[Any], budget: float) -> list[dict[str, Any]]:
-    months, weeks = period_months(plan.period), period_weeks(plan.period)
+def _stage_rows(
+    plan: Plan, counts: list[Any], budget: float, totals: dict[str, Any], count_field: str
+) -> list[dict[str, Any]]:
+    months, weeks = totals["period_months"], totals["period_weeks"]
     return [
         {
             "name": stage.name,
             "conversion_rate": stage.conversion_rate,
+            count_field: count,
             "per_month": count / months,
             "per_week": count / weeks,
             "cost_per_unit": _ratio(budget, count) if budget > 0 else None,

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from planner.types import Cost, Count, Money, OrdersPerCustomer, Rate, Share
@@ -46,6 +46,17 @@ def _currency_code(text: str) -> str:
             {"got": text},
         )
     return code
+
+
+def _stage_count(stages: Any) -> Any:
+    """Refuse a wrong number of stages before validating each one (100 stages, 1 message)."""
+    if isinstance(stages, list) and not MIN_STAGES <= len(stages) <= MAX_STAGES:
+        raise PydanticCustomError(
+            "stage_count",
+            "must have {low} to {high} stages, got {got}",
+            {"low": MIN_STAGES, "high": MAX_STAGES, "got": len(stages)},
+        )
+    return stages
 
 
 Name = Annotated[str, Field(max_length=80), AfterValidator(_non_empty)]
@@ -181,7 +192,7 @@ class Plan(Model):
     orders_per_customer: OrdersPerCustomer = Field(
         default=1.0, description="Orders each new customer places within the period."
     )
-    stages: list[Stage] = Field(
+    stages: Annotated[list[Stage], BeforeValidator(_stage_count)] = Field(
         description=f"The funnel, top first: {MIN_STAGES} to {MAX_STAGES} stages. "
         "The last stage counts new customers."
     )
@@ -197,7 +208,7 @@ class Plan(Model):
 
     @model_validator(mode="after")
     def _funnel_rules(self) -> Plan:
-        problems = [*_stage_count_problems(self.stages), *_rate_problems(self.stages)]
+        problems = _rate_problems(self.stages)
         problems += _duplicate_name_problems(self.stages)
         problems += _acquisition_stage_problems(self.acquisition_cost, self.stages)
         if problems:
@@ -213,14 +224,6 @@ class Plan(Model):
         """Position of the stage called ``name`` (case-insensitive)."""
         wanted = name.casefold()
         return next(i for i, stage in enumerate(self.stages) if stage.name.casefold() == wanted)
-
-
-def _stage_count_problems(stages: list[Stage]) -> list[RuleProblem]:
-    if MIN_STAGES <= len(stages) <= MAX_STAGES:
-        return []
-    return [
-        RuleProblem("stages", f"must have {MIN_STAGES} to {MAX_STAGES} stages, got {len(stages)}")
-    ]
 
 
 def _rate_problems(stages: list[Stage]) -> list[RuleProblem]:
@@ -266,7 +269,7 @@ def _acquisition_stage_problems(
     known = {stage.name.casefold() for stage in stages}
     if cost is None or not stages or cost.stage.casefold() in known:
         return []
-    names = ", ".join(f"'{stage.name}'" for stage in stages)
+    names = ", ".join(f"'{name}'" for name in dict.fromkeys(stage.name for stage in stages))
     return [
         RuleProblem("acquisition_cost.stage", f"'{cost.stage}' is not a stage; use one of {names}")
     ]

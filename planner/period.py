@@ -10,6 +10,11 @@ from planner.models import Period
 
 PeriodKind = Literal["month", "quarter", "year", "custom"]
 DAYS_PER_WEEK = 7
+# Spelled out so labels never depend on the machine's locale.
+MONTH_NAMES = (
+    "", "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
 def month_period(year: int, month: int) -> Period:
@@ -62,7 +67,7 @@ def describe_period(period: Period) -> str:
     if start == date(start.year, 1, 1) and end == date(start.year, 12, 31):
         return str(start.year)
     if start.day == 1 and end == month_period(start.year, start.month).end:
-        return start.strftime("%B %Y")
+        return f"{MONTH_NAMES[start.month]} {start.year}"
     if (
         start.day == 1
         and start.month % 3 == 1

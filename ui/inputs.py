@@ -6,13 +6,13 @@ under it; none computes anything.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
 
 from planner.errors import FieldProblem
+from planner.period import MONTH_NAMES
 from planner.presets import PRESETS
 from ui import state
 from ui.draft import (
@@ -131,7 +131,7 @@ def period_section(problems: Problems) -> None:
                 "Month",
                 range(1, 13),
                 key=PREFIX + "month",
-                format_func=lambda month: calendar.month_name[month],
+                format_func=MONTH_NAMES.__getitem__,
             )
         elif kind == "quarter":
             st.selectbox(

@@ -88,13 +88,13 @@ def test_fixing_the_invalid_rate_brings_the_results_back(app: AppTest) -> None:
         pytest.param(
             "plan.revenue_target",
             -5.0,
-            "Revenue target must be > 0 and ≤ 1e+12, got -5",
+            "Revenue target must be > 0 and ≤ 1,000,000,000,000, got -5",
             id="negative-target",
         ),
         pytest.param(
             "plan.average_order_value",
             0.0,
-            "Average order value must be > 0 and ≤ 1e+12, got 0",
+            "Average order value must be > 0 and ≤ 1,000,000,000,000, got 0",
             id="zero-aov",
         ),
         pytest.param(
@@ -113,7 +113,7 @@ def test_fixing_the_invalid_rate_brings_the_results_back(app: AppTest) -> None:
         pytest.param(
             "plan.orders_per_customer",
             0.5,
-            "Orders per new customer must be ≥ 1 and ≤ 1000, got 0.5",
+            "Orders per new customer must be ≥ 1 and ≤ 1,000, got 0.5",
             id="orders-below-one",
         ),
     ],

@@ -81,9 +81,7 @@ def test_an_emptied_field_is_reported_as_required() -> None:
     draft[FIELD_KEYS["average_order_value"]] = None
     with pytest.raises(PlanInvalid) as invalid:
         parse_plan(plan_data(draft))
-    assert [str(problem) for problem in invalid.value.problems] == [
-        "average_order_value: required"
-    ]
+    assert [str(problem) for problem in invalid.value.problems] == ["average_order_value: required"]
 
 
 @pytest.mark.parametrize(

@@ -33,5 +33,5 @@ def test_a_tiny_rate_names_the_practical_floor(example_plan_data: dict) -> None:
 def test_other_fields_keep_the_planner_message(example_plan_data: dict) -> None:
     problem = problem_for(example_plan_data, ["average_order_value"], -1)
     assert describe(problem, "Average order value") == (
-        "Average order value must be > 0 and ≤ 1e+12, got -1"
+        "Average order value must be > 0 and ≤ 1,000,000,000,000, got -1"
     )

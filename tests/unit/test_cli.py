@@ -83,7 +83,7 @@ def test_invalid_file_lists_each_problem_by_field(
     assert out == ""
     assert "Traceback" not in err
     assert sorted(err.splitlines()) == [
-        "average_order_value: must be > 0 and ≤ 1e+12, got -60",
+        "average_order_value: must be > 0 and ≤ 1,000,000,000,000, got -60",
         "curency: unknown field; did you mean 'currency'?",
         "stages[2].conversion_rate: must be > 0 and ≤ 1, got 1.2",
     ]
@@ -210,14 +210,14 @@ def test_project_negative_traffic_names_the_option() -> None:
     status, out, err = run("project", str(EXAMPLE), "--traffic", "-5")
 
     assert (status, out) == (EXIT_INVALID, "")
-    assert err.splitlines() == ["traffic: must be ≥ 0 and ≤ 1e+12, got -5"]
+    assert err.splitlines() == ["traffic: must be ≥ 0, got -5"]
 
 
 def test_project_nan_budget_names_the_option() -> None:
     status, _out, err = run("project", str(EXAMPLE), "--budget", "nan")
 
     assert status == EXIT_INVALID
-    assert err.splitlines() == ["budget: must be ≥ 0 and ≤ 1e+12, got nan"]
+    assert err.splitlines() == ["budget: must be a finite number, got nan"]
 
 
 def test_project_budget_without_a_cost(tmp_path: Path, example_plan_data: dict[str, Any]) -> None:

@@ -191,7 +191,7 @@ ONE_PROBLEM_CASES = [
     pytest.param(
         put("acquisition_cost.cost_per_unit", -25),
         "acquisition_cost.cost_per_unit",
-        "must be ≥ 0 and ≤ 1e+12, got -25",
+        "must be ≥ 0 and ≤ 1,000,000,000,000, got -25",
         id="cost-negative",
     ),
     pytest.param(
@@ -207,21 +207,21 @@ ONE_PROBLEM_CASES = [
         pytest.param(put(field, value), field, message, id=f"{field}-{label}")
         for field in ("revenue_target", "average_order_value")
         for value, message, label in [
-            (-5, "must be > 0 and ≤ 1e+12, got -5", "negative"),
-            (0, "must be > 0 and ≤ 1e+12, got 0", "zero"),
+            (-5, "must be > 0 and ≤ 1,000,000,000,000, got -5", "negative"),
+            (0, "must be > 0 and ≤ 1,000,000,000,000, got 0", "zero"),
             (float("nan"), "must be a finite number, got nan", "nan"),
             (float("inf"), "must be a finite number, got inf", "infinite"),
             ("lots", 'must be a number, got "lots"', "string"),
             (None, "required", "null"),
             (0.001, "must be at least 0.01, got 0.001", "below-a-cent"),
-            (2e12, "must be > 0 and ≤ 1e+12, got 2e+12", "too-large"),
+            (2e12, "must be > 0 and ≤ 1,000,000,000,000, got 2e+12", "too-large"),
             (DELETE, "required", "missing"),
         ]
     ),
     pytest.param(
         put("orders_per_customer", 0.5),
         "orders_per_customer",
-        "must be ≥ 1 and ≤ 1000, got 0.5",
+        "must be ≥ 1 and ≤ 1,000, got 0.5",
         id="orders-per-customer-below-one",
     ),
     pytest.param(
@@ -250,7 +250,7 @@ ONE_PROBLEM_CASES = [
     pytest.param(
         put("returning_customers", {"active_customers": -1}),
         "returning_customers.active_customers",
-        "must be ≥ 0 and ≤ 1e+12, got -1",
+        "must be ≥ 0 and ≤ 1,000,000,000,000, got -1",
         id="returning-negative-customers",
     ),
     pytest.param(
@@ -350,7 +350,7 @@ def test_several_field_problems_are_each_reported(example_plan_data: dict[str, A
 
     assert problems == {
         "stages[2].conversion_rate": "must be > 0 and ≤ 1, got 1.2",
-        "revenue_target": "must be > 0 and ≤ 1e+12, got -1",
+        "revenue_target": "must be > 0 and ≤ 1,000,000,000,000, got -1",
         "currency": "must be a 3-letter ISO 4217 code such as USD or SAR, got 'dollars'",
         "period.start": 'must be a date like 2027-01-31, got "soon"',
     }
@@ -537,3 +537,22 @@ def test_any_json_document_parses_or_is_plan_invalid(value: Any) -> None:
 
     assert problems
     assert all(problem.field and problem.message for problem in problems)
+
+
+def test_true_is_not_a_number(example_plan_data: dict) -> None:
+    """Pydantic's lax mode reads JSON true as 1.0, which would be a 100% rate."""
+    example_plan_data["stages"][2]["conversion_rate"] = True
+    with pytest.raises(PlanInvalid) as raised:
+        parse_plan(example_plan_data)
+    assert [str(problem) for problem in raised.value.problems] == [
+        "stages[2].conversion_rate: must be a number, got true"
+    ]
+
+
+def test_a_hundred_stages_give_one_message_not_two_hundred(example_plan_data: dict) -> None:
+    example_plan_data["stages"] = [{"name": f"S{index}"} for index in range(100)]
+    with pytest.raises(PlanInvalid) as raised:
+        parse_plan(example_plan_data)
+    assert [str(problem) for problem in raised.value.problems] == [
+        "stages: must have 2 to 8 stages, got 100"
+    ]

@@ -1,0 +1,66 @@
+"""Journeys through the Plan page in a real browser, against the real app on loopback."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page, expect
+
+from .harness import wait_until_idle
+
+DEMO_SESSIONS_NEEDED = "85,834"
+
+
+def metric_value(page: Page, label: str) -> Locator:
+    """The value of the metric whose label contains ``label``."""
+    metric = page.get_by_test_id("stMetric").filter(has_text=label)
+    return metric.get_by_test_id("stMetricValue")
+
+
+def stage_row(page: Page, position: int) -> Locator:
+    """The funnel row of the stage at ``position`` (1-based): its name, rate and buttons.
+
+    The inputs column is itself a horizontal block holding every stage, so the row is the
+    block that has this stage's name input and not the previous one's.
+    """
+    return (
+        page.get_by_test_id("stHorizontalBlock")
+        .filter(has=page.get_by_label(f"Stage {position}", exact=True))
+        .filter(has_not=page.get_by_label(f"Stage {position - 1}", exact=True))
+    )
+
+
+def test_changing_the_revenue_target_shows_the_new_sessions_needed(page: Page) -> None:
+    sessions_needed = metric_value(page, "Sessions needed")
+    expect(sessions_needed).to_have_text(DEMO_SESSIONS_NEEDED)
+
+    target = page.get_by_label("Revenue target", exact=True)
+    target.fill("240000")
+    target.press("Enter")
+
+    # (240,000 − 27,300 returning) / 60 = 3,545 customers → 5,909 → 11,818 → 98,484 → 196,968
+    expect(sessions_needed).to_have_text("196,968")
+    wait_until_idle(page)
+    expect(sessions_needed).to_have_text("196,968")
+
+
+def test_an_impossible_conversion_rate_is_flagged_and_keeps_the_last_valid_results(
+    page: Page,
+) -> None:
+    sessions_needed = metric_value(page, "Sessions needed")
+    expect(sessions_needed).to_have_text(DEMO_SESSIONS_NEEDED)
+    add_to_cart = stage_row(page, 3)
+    expect(add_to_cart.get_by_label("Stage 3", exact=True)).to_have_value("Add to cart")
+
+    rate = add_to_cart.get_by_label("Conversion %", exact=True)
+    rate.fill("120")
+    rate.press("Enter")
+
+    message = page.get_by_test_id("stAlertContentError").filter(has_text="at most 100%")
+    expect(message).to_be_visible()
+    expect(message).to_contain_text("Add to cart")
+    wait_until_idle(page)
+    expect(sessions_needed).to_have_text(DEMO_SESSIONS_NEEDED)
+
+
+def test_the_plan_page_draws_its_funnel_chart_without_an_exception(page: Page) -> None:
+    expect(page.get_by_test_id("stPlotlyChart")).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
