@@ -10,14 +10,9 @@ PAGES = [
     st.Page("pages/plan.py", title="Plan", icon=":material/target:", default=True),
 ]
 
-st.set_page_config(page_title="Funnel Planner", page_icon=":material/filter_alt:", layout="wide")
+# An emoji favicon is drawn in the browser; a material one is fetched from a font server.
+st.set_page_config(page_title="Funnel Planner", page_icon="📈", layout="wide")
 page = st.navigation(PAGES)
-with st.sidebar:
-    st.markdown("### Funnel Planner")
-    st.caption(
-        "Work a revenue goal backwards through your sales funnel to the traffic, "
-        "customers and budget it needs."
-    )
 
 started = time.perf_counter()
 try:

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from ui.format import count
+from ui.format import count, percent
 
 FUNNEL_COLOR = "#4C6EF5"
 
 
 def funnel_figure(names: Sequence[str], counts: Sequence[float], title: str) -> go.Figure:
     """A funnel of stage counts, each bar labelled with its count and share of the previous."""
-    labels = [count(value) for value in counts]
     figure = go.Figure(
         go.Funnel(
             y=list(names),
             x=list(counts),
-            text=labels,
-            textinfo="text+percent previous",
+            text=stage_labels(counts),
+            textinfo="text",
+            textposition="auto",
             marker={"color": FUNNEL_COLOR},
             connector={"line": {"color": "#ADB5BD", "width": 1}},
             hovertemplate="%{y}: %{text}<extra></extra>",
@@ -31,3 +32,12 @@ def funnel_figure(names: Sequence[str], counts: Sequence[float], title: str) -> 
         height=80 + 56 * len(names),
     )
     return figure
+
+
+def stage_labels(counts: Sequence[float]) -> list[str]:
+    """'85,834' on the top bar; '42,917 · 50% of the stage above' below it."""
+    labels = [count(counts[0])] if counts else []
+    for above, value in itertools.pairwise(counts):
+        share = f" · {percent(value / above)}" if above else ""
+        labels.append(f"{count(value)}{share}")
+    return labels

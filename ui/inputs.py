@@ -6,7 +6,8 @@ under it; none computes anything.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
@@ -28,27 +29,47 @@ from ui.draft import (
 )
 from ui.messages import describe
 
-Problems = Mapping[str, FieldProblem]
+
+@dataclass
+class Problems:
+    """This run's field problems by widget key, and each message as it was shown."""
+
+    by_key: Mapping[str, FieldProblem]
+    shown: list[str] = field(default_factory=list)
+
+    def get(self, key: str) -> FieldProblem | None:
+        """The problem of the widget with this key, if it has one."""
+        return self.by_key.get(key)
+
+
 PERIOD_LABELS = {"month": "Month", "quarter": "Quarter", "year": "Year", "custom": "Custom dates"}
 DIRECTION_LABELS = {
-    "target": "Revenue target → funnel",
+    "target": "Target → funnel",
     "traffic": "Traffic → revenue",
     "budget": "Budget → revenue",
 }
-COST_LABELS = {"unit": "Per unit entering the stage", "impressions": "Per 1,000 impressions"}
+COST_LABELS = {"unit": "Per unit", "impressions": "Per 1,000 impressions"}
 
 
 def show_problem(key: str, label: str, problems: Problems) -> None:
     """The field's message, in red, right under its widget."""
     problem = problems.get(key)
     if problem is not None:
-        st.error(describe(problem, label, percent=is_percent_key(key)), icon="⚠️")
+        message = describe(problem, label, percent=is_percent_key(key))
+        problems.shown.append(message)
+        st.error(message, icon="⚠️")
 
 
-def number(key: str, label: str, problems: Problems, **options: Any) -> None:
-    """A number input that may be emptied, with its field message."""
-    st.number_input(label, key=key, value=None, **options)
+def number(
+    key: str, label: str, problems: Problems, unit: str | None = None, **options: Any
+) -> None:
+    """A number input that may be emptied, with its field message; ``unit`` joins the label."""
+    st.number_input(f"{label} ({unit})" if unit else label, key=key, value=None, **options)
     show_problem(key, label, problems)
+
+
+def _currency(draft: dict[str, Any]) -> str:
+    return str(draft.get(FIELD_KEYS["currency"]) or "").upper()
 
 
 def goal_section(draft: dict[str, Any], problems: Problems) -> None:
@@ -69,7 +90,15 @@ def goal_section(draft: dict[str, Any], problems: Problems) -> None:
     with currency_col:
         st.text_input("Currency", key=FIELD_KEYS["currency"], max_chars=3, help="ISO code: USD…")
         show_problem(FIELD_KEYS["currency"], "Currency", problems)
-    number(FIELD_KEYS["revenue_target"], "Revenue target", problems, step=1000.0, format="%.2f")
+    currency = _currency(draft)
+    number(
+        FIELD_KEYS["revenue_target"],
+        "Revenue target",
+        problems,
+        currency,
+        step=1000.0,
+        format="%.0f",
+    )
     _forward_inputs(draft, problems)
     aov_col, orders_col = st.columns(2)
     with aov_col:
@@ -77,6 +106,7 @@ def goal_section(draft: dict[str, Any], problems: Problems) -> None:
             FIELD_KEYS["average_order_value"],
             "Average order value",
             problems,
+            currency,
             step=1.0,
             format="%.2f",
         )
@@ -102,8 +132,9 @@ def _forward_inputs(draft: dict[str, Any], problems: Problems) -> None:
             PREFIX + "budget",
             "Marketing budget for the period",
             problems,
+            _currency(draft),
             step=1000.0,
-            format="%.2f",
+            format="%.0f",
         )
 
 
@@ -144,10 +175,18 @@ def period_section(problems: Problems) -> None:
         st.number_input("Year", key=PREFIX + "year", min_value=2000, max_value=2100, step=1)
 
 
+STAGE_ROW = [4, 4, 2.6]
+STAGE_ACTIONS = (
+    ("move-1", ":material/arrow_upward:", "Move up"),
+    ("move1", ":material/arrow_downward:", "Move down"),
+    ("remove", ":material/close:", "Remove stage"),
+)
+
+
 def funnel_section(draft: dict[str, Any], problems: Problems) -> None:
     """The stages: rename, set rates, add, remove, reorder, or load a preset."""
     st.subheader("Funnel")
-    preset_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
+    preset_col, button_col = st.columns([2, 1], vertical_alignment="bottom")
     with preset_col:
         preset = st.selectbox(
             "Preset",
@@ -161,9 +200,13 @@ def funnel_section(draft: dict[str, Any], problems: Problems) -> None:
             key=PREFIX + "apply_preset",
             on_click=state.apply_preset,
             args=(draft, preset),
-            use_container_width=True,
+            width="stretch",
+            help="Replace the stages and rates below with this preset's.",
         )
     st.caption(f"Rates: {PRESETS[preset].source}")
+    head = st.columns(STAGE_ROW)
+    head[0].caption("Stage, top first")
+    head[1].caption("Conversion from the stage above, %")
     ids: list[int] = draft[STAGE_IDS]
     for position, stage_id in enumerate(ids):
         _stage_row(draft, stage_id, position, problems)
@@ -174,49 +217,56 @@ def funnel_section(draft: dict[str, Any], problems: Problems) -> None:
         args=(draft,),
         disabled=len(ids) >= state.MAX_STAGES,
         icon=":material/add:",
+        help=f"Up to {state.MAX_STAGES} stages; a new one goes just above the last.",
     )
 
 
 def _stage_row(draft: dict[str, Any], stage_id: int, position: int, problems: Problems) -> None:
     ids: list[int] = draft[STAGE_IDS]
-    name_col, rate_col, *buttons = st.columns([4, 3, 1, 1, 1], vertical_alignment="bottom")
+    name_col, rate_col, actions_col = st.columns(STAGE_ROW, vertical_alignment="center")
     name_key, rate_key = stage_key(stage_id, "name"), stage_key(stage_id, "rate")
-    with name_col:
-        st.text_input(f"Stage {position + 1}", key=name_key, max_chars=80)
-    with rate_col:
-        if position == 0:
-            st.caption("Top of the funnel")
-        else:
-            st.number_input(
-                "Conversion %",
-                key=rate_key,
-                value=None,
-                step=0.5,
-                format="%.2f",
-                help="Share of the previous stage that reaches this one.",
-            )
-    moves = ((buttons[0], "↑", -1, position == 0), (buttons[1], "↓", 1, position == len(ids) - 1))
-    for column, arrow, step, disabled in moves:
-        column.button(
-            arrow,
-            key=f"{PREFIX}stage.{stage_id}.move{step}",
-            disabled=disabled,
-            on_click=state.move_stage,
-            args=(draft, stage_id, step),
-            help="Move up" if step < 0 else "Move down",
-        )
-    buttons[2].button(
-        "✕",
-        key=f"{PREFIX}stage.{stage_id}.remove",
-        help="Remove stage",
-        on_click=state.remove_stage,
-        args=(draft, stage_id),
-        disabled=len(ids) <= state.MIN_STAGES,
+    name_col.text_input(
+        f"Stage {position + 1}", key=name_key, max_chars=80, label_visibility="collapsed"
     )
+    if position == 0:
+        rate_col.caption("top of the funnel")
+    else:
+        rate_col.number_input(
+            f"Conversion into stage {position + 1}, %",
+            key=rate_key,
+            value=None,
+            step=0.5,
+            format="%.2f",
+            label_visibility="collapsed",
+        )
+    disabled = {
+        "move-1": position == 0,
+        "move1": position == len(ids) - 1,
+        "remove": len(ids) <= state.MIN_STAGES,
+    }
+    with actions_col.container(horizontal=True, gap="small"):
+        for action, icon, label in STAGE_ACTIONS:
+            st.button(
+                "",
+                icon=icon,
+                key=f"{PREFIX}stage.{stage_id}.{action}",
+                type="tertiary",
+                help=label,
+                disabled=disabled[action],
+                on_click=_stage_action(action),
+                args=(draft, stage_id),
+            )
     names = stage_names(draft)
     previous = names[ids[position - 1]] if position else ""
     show_problem(name_key, f"Stage {position + 1} name", problems)
     show_problem(rate_key, f"Conversion from '{previous}' to '{names[stage_id]}'", problems)
+
+
+def _stage_action(action: str) -> Callable[[dict[str, Any], int], None]:
+    if action == "remove":
+        return state.remove_stage
+    step = -1 if action == "move-1" else 1
+    return lambda draft, stage_id: state.move_stage(draft, stage_id, step)
 
 
 def cost_section(draft: dict[str, Any], problems: Problems) -> None:
@@ -239,7 +289,10 @@ def cost_section(draft: dict[str, Any], problems: Problems) -> None:
                 "Priced", COST_KINDS, key=PREFIX + "cost_kind", format_func=COST_LABELS.__getitem__
             )
         show_problem(FIELD_KEYS["acquisition_cost.stage"], "Paid stage", problems)
-        _price_inputs(kind, names.get(paid, ""), problems)
+        ids = list(names)
+        role = _cost_role(ids.index(paid) if paid in ids else 0, len(ids))
+        _price_inputs(kind, names.get(paid, ""), _currency(draft), problems)
+        st.caption(f"Paying for '{names.get(paid, '')}' makes this your {role}.")
     number(
         FIELD_KEYS["gross_margin"],
         "Gross margin %",
@@ -250,7 +303,15 @@ def cost_section(draft: dict[str, Any], problems: Problems) -> None:
     )
 
 
-def _price_inputs(kind: str, paid_stage: str, problems: Problems) -> None:
+def _cost_role(paid_position: int, stage_count: int) -> str:
+    if paid_position == stage_count - 1:
+        return "customer acquisition cost (CAC)"
+    if paid_position == 0:
+        return "cost per visitor or click"
+    return "cost per lead"
+
+
+def _price_inputs(kind: str, paid_stage: str, currency: str, problems: Problems) -> None:
     if kind == "impressions":
         cpm_col, ctr_col = st.columns(2)
         with cpm_col:
@@ -258,6 +319,7 @@ def _price_inputs(kind: str, paid_stage: str, problems: Problems) -> None:
                 FIELD_KEYS["acquisition_cost.cost_per_mille"],
                 "Cost per 1,000 impressions",
                 problems,
+                currency,
                 step=0.5,
                 format="%.2f",
             )
@@ -272,14 +334,15 @@ def _price_inputs(kind: str, paid_stage: str, problems: Problems) -> None:
         return
     number(
         FIELD_KEYS["acquisition_cost.cost_per_unit"],
-        f"Cost per unit of '{paid_stage}'",
+        f"Cost per '{paid_stage}'",
         problems,
+        currency,
         step=0.1,
         format="%.2f",
     )
 
 
-def returning_section(problems: Problems) -> None:
+def returning_section(draft: dict[str, Any], problems: Problems) -> None:
     """Existing customers who buy again within the period."""
     st.subheader("Returning customers")
     if not st.toggle("Count revenue from returning customers", key=PREFIX + "returning_on"):
@@ -316,6 +379,7 @@ def returning_section(problems: Problems) -> None:
             FIELD_KEYS["returning_customers.average_order_value"],
             "Their order value",
             problems,
+            _currency(draft),
             step=1.0,
             format="%.2f",
             help="Empty: the same as new customers'.",

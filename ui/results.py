@@ -16,20 +16,19 @@ from ui.format import count, money, percent, ratio
 
 
 def stale_notice(problems: Sequence[str]) -> None:
-    """Say that the results belong to the last valid inputs, and list problems with no field."""
+    """Say that the results belong to the last valid inputs, and list what to fix.
+
+    The list matters because the field may sit on a tab the user is not looking at.
+    """
     lines = "".join(f"\n- {problem}" for problem in problems)
-    st.info(
-        "Some inputs need fixing (marked in red), so these results are for the last valid "
-        f"inputs.{lines}",
-        icon="ℹ️",
-    )
+    st.info(f"These results are for the last valid inputs. To update them, fix:{lines}", icon="ℹ️")
 
 
 def backward(plan: Plan, result: PlanResult, warnings: Sequence[BenchmarkWarning]) -> None:
     """A plan worked back from its target."""
     top, last = result.stages[0], result.stages[-1]
     st.markdown(
-        f"**{plan.name}** · {describe_period(plan.period)} ({result.period_days} days) · "
+        f"{_title(plan, result.period_days)} · "
         f"target **{money(result.revenue_target, result.currency)}**"
     )
     if result.covered_by_returning:
@@ -67,7 +66,7 @@ def forward(plan: Plan, projection: Projection, warnings: Sequence[BenchmarkWarn
         else f"falls {money(-gap, plan.currency)} short of the target"
     )
     st.markdown(
-        f"**{plan.name}** · {describe_period(plan.period)}: {count(top.expected)} "
+        f"{_title(plan, projection.period_days)}: {count(top.expected)} "
         f"{top.name.lower()} bring **{count(projection.new_customers)} new customers** and "
         f"**{money(projection.revenue, plan.currency)}** revenue, {percent(share)} of the "
         f"{money(projection.revenue_target, plan.currency)} target: it {verdict}."
@@ -87,6 +86,13 @@ def forward(plan: Plan, projection: Projection, warnings: Sequence[BenchmarkWarn
     _funnel_and_table(plan, projection.stages, "Expected at each stage")
 
 
+def _title(plan: Plan, days: int) -> str:
+    """The plan's name and period, without saying the period twice ('Demo store: Q1 2027')."""
+    period = describe_period(plan.period)
+    shown = f"**{plan.name}**" if period in plan.name else f"**{plan.name}** · {period}"
+    return f"{shown} ({days} days)"
+
+
 def _headline_metrics(plan: Plan, result: PlanResult, top_name: str) -> None:
     columns = st.columns(4)
     columns[0].metric(f"{top_name} needed", count(result.stages[0].required))
@@ -104,36 +110,43 @@ def _money_metrics(plan: Plan, outcome: Outcome) -> None:
     columns[0].metric("CAC", money(outcome.cac, plan.currency), help="Budget ÷ new customers.")
     columns[1].metric("ROAS", ratio(outcome.roas), help="New-customer revenue ÷ marketing budget.")
     columns[2].metric(
-        "Marketing efficiency",
+        "MER",
         ratio(outcome.marketing_efficiency),
-        help="All revenue, new and returning, ÷ marketing budget.",
+        help="Marketing efficiency ratio: all revenue, new and returning, ÷ marketing budget.",
     )
     columns[3].metric(
-        "Contribution after marketing",
+        "Contribution",
         money(outcome.contribution, plan.currency),
-        help="Revenue × gross margin − marketing budget."
+        help="Contribution after marketing: revenue × gross margin − marketing budget."
         if plan.gross_margin is not None
-        else "Enter a gross margin to see it.",
+        else "Enter a gross margin to see the contribution after marketing.",
     )
 
 
 def _revenue_check(plan: Plan, result: PlanResult) -> None:
     currency = plan.currency
+    orders = plan.orders_per_customer
     new_part = (
-        f"{count(result.new_customers)} new customers × {count(plan.orders_per_customer)} "
-        f"orders × {money(plan.average_order_value, currency)} = "
-        f"{money(result.new_customer_revenue, currency)}"
+        f"{count(result.new_customers)} new customers × {count(orders)} "
+        f"{'order' if orders == 1 else 'orders'} each × "
+        f"{money(plan.average_order_value, currency)} = "
+        f"{money(result.new_customer_revenue, currency, cents=False)}"
     )
     returning_part = (
-        f" + returning {money(result.returning.revenue, currency)}"
+        f" + {money(result.returning.revenue, currency, cents=False)} from returning customers"
         if result.returning.revenue
         else ""
     )
     surplus = result.revenue - result.revenue_target
+    rounding = (
+        f", {money(surplus, currency)} above the target because every stage is rounded up "
+        "to whole people"
+        if surplus >= 0.005
+        else ""
+    )
     st.caption(
-        f"Revenue check: {new_part}{returning_part} = **{money(result.revenue, currency)}** "
-        f"(target {money(result.revenue_target, currency)}; "
-        f"{money(surplus, currency)} above it from rounding up to whole customers)."
+        f"Revenue check: {new_part}{returning_part} = "
+        f"**{money(result.revenue, currency, cents=False)}**{rounding}."
     )
 
 

@@ -34,9 +34,9 @@ def test_app_starts_on_the_demo_plan_with_hand_worked_numbers(app: AppTest) -> N
     assert metric(app, "Marketing budget") == "$34,334"
     assert metric(app, "CAC") == "$22.22"  # 34,333.60 / 1,545
     assert metric(app, "ROAS") == "2.70×"  # 92,700 / 34,333.60
-    assert metric(app, "Marketing efficiency") == "3.50×"  # 120,000 / 34,333.60
+    assert metric(app, "MER") == "3.50×"  # 120,000 / 34,333.60
     # Contribution: 120,000 × 0.45 − 34,333.60 = 19,666.40
-    assert metric(app, "Contribution after marketing") == "$19,666"
+    assert metric(app, "Contribution") == "$19,666"
     assert not errors(app)
 
 
@@ -72,6 +72,7 @@ def test_an_invalid_rate_is_named_and_the_last_valid_results_stay(app: AppTest) 
     assert app.number_input(key="plan.stage.2.rate").value == 120.0  # what they typed stays
     assert metric(app, "Sessions needed") == "85,834"
     assert "last valid inputs" in app.info[0].value
+    assert "Conversion from 'Product views' to 'Add to cart'" in app.info[0].value
 
 
 def test_fixing_the_invalid_rate_brings_the_results_back(app: AppTest) -> None:
