@@ -20,6 +20,7 @@ test: $(DEV_STAMP) browser lint
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 # Everything except the browser journeys: quick feedback while working.
 unit: $(DEV_STAMP)

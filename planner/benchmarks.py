@@ -509,6 +509,7 @@ def _acquisition_warning(plan: Plan) -> BenchmarkWarning | None:
         f"to win ({cost.explanation})"
     )
     margin = plan.gross_margin
+    severity: Severity
     if cost.cost >= revenue * (1 - _TOLERANCE):
         key, severity = "cac_above_revenue", "warning"
         message = (

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from planner.errors import FieldProblem, PlanInvalid, PlannerError, parse_plan_json
 from planner.funnel import plan_backwards, project_forwards
 from planner.models import Plan
+from planner.results import Driver
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -40,7 +41,7 @@ def main(
         stdout.write("\n")
         stdout.flush()
     except BrokenPipeError:  # piped into `head`: the reader has all it wanted
-        sys.stdout = None  # type: ignore[assignment]  # stop the interpreter's final flush
+        sys.stdout = None  # stop the interpreter's final flush
     return EXIT_OK
 
 
@@ -70,9 +71,8 @@ def _plan_command(args: argparse.Namespace) -> dict[str, Any]:
 
 def _project_command(args: argparse.Namespace) -> dict[str, Any]:
     plan = read_plan(args.file)
-    driver, amount = (
-        ("traffic", args.traffic) if args.traffic is not None else ("budget", args.budget)
-    )
+    driver: Driver = "traffic" if args.traffic is not None else "budget"
+    amount = args.traffic if driver == "traffic" else args.budget
     return {"plan": plan.name, **project_forwards(plan, driver, amount).model_dump(mode="json")}
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -27,7 +28,7 @@ class FieldProblem:
     field: str
     message: str
     code: str = "invalid"
-    context: Mapping[str, Any] = field(default_factory=dict)
+    context: Mapping[str, Any] = dataclass_field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
@@ -156,7 +157,8 @@ def _model_at(model: type[BaseModel], location: tuple[str | int, ...]) -> type[B
     for part in location:
         if isinstance(part, int):
             continue
-        field_info = current.model_fields.get(part) if isinstance(current, type) else None
+        is_model = isinstance(current, type) and issubclass(current, BaseModel)
+        field_info = current.model_fields.get(part) if is_model else None
         if field_info is None:
             return None
         current = _model_in(field_info.annotation)

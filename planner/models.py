@@ -19,7 +19,7 @@ from planner.types import Cost, Count, Money, OrdersPerCustomer, Rate, Share
 
 MIN_STAGES = 2
 MAX_STAGES = 8
-PLAN_SCHEMA_VERSION = 1
+PLAN_SCHEMA_VERSION: Literal[1] = 1
 RULES_ERROR = "plan_rules"
 
 
