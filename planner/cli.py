@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from planner.benchmarks import check_benchmarks
 from planner.errors import FieldProblem, PlanInvalid, PlannerError, parse_plan_json
 from planner.funnel import plan_backwards, project_forwards
 from planner.models import Plan
@@ -66,14 +67,27 @@ def _parser() -> argparse.ArgumentParser:
 
 def _plan_command(args: argparse.Namespace) -> dict[str, Any]:
     plan = read_plan(args.file)
-    return {"plan": plan.name, **plan_backwards(plan).model_dump(mode="json")}
+    return {
+        "plan": plan.name,
+        **plan_backwards(plan).model_dump(mode="json"),
+        "warnings": _warnings(plan),
+    }
 
 
 def _project_command(args: argparse.Namespace) -> dict[str, Any]:
     plan = read_plan(args.file)
     driver: Driver = "traffic" if args.traffic is not None else "budget"
     amount = args.traffic if driver == "traffic" else args.budget
-    return {"plan": plan.name, **project_forwards(plan, driver, amount).model_dump(mode="json")}
+    return {
+        "plan": plan.name,
+        **project_forwards(plan, driver, amount).model_dump(mode="json"),
+        "warnings": _warnings(plan),
+    }
+
+
+def _warnings(plan: Plan) -> list[dict[str, Any]]:
+    """Inputs outside published ranges, as on the Plan page."""
+    return [warning.model_dump(mode="json") for warning in check_benchmarks(plan)]
 
 
 def read_plan(file: str) -> Plan:

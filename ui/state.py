@@ -17,6 +17,7 @@ from planner.errors import FieldProblem, PlanInvalid, parse_plan
 from planner.models import Plan
 from planner.presets import PRESETS, demo_plan
 from ui.draft import (
+    FIELD_KEYS,
     NEXT_STAGE_ID,
     PREFIX,
     STAGE_IDS,
@@ -29,6 +30,7 @@ from ui.draft import (
 DRAFT_KEY = PREFIX + "draft"
 LAST_VALID_KEY = PREFIX + "last_valid"
 STRUCTURE_KEYS = {STAGE_IDS, NEXT_STAGE_ID}
+PAID_STAGE_KEY = FIELD_KEYS["acquisition_cost.stage"]
 MAX_STAGES = 8
 MIN_STAGES = 2
 
@@ -97,11 +99,14 @@ def add_stage(draft: dict[str, Any]) -> None:
 
 
 def remove_stage(draft: dict[str, Any], stage_id: int) -> None:
-    """Drop a stage and forget its widgets."""
+    """Drop a stage and forget its widgets; a paid stage hands its cost to the one in its place."""
     ids: list[int] = draft[STAGE_IDS]
     if len(ids) <= MIN_STAGES or stage_id not in ids:
         return
+    position = ids.index(stage_id)
     ids.remove(stage_id)
+    if draft.get(PAID_STAGE_KEY) == stage_id:
+        _set(draft, PAID_STAGE_KEY, ids[min(position, len(ids) - 1)])
     for part in ("name", "rate"):
         draft.pop(stage_key(stage_id, part), None)
         st.session_state.pop(stage_key(stage_id, part), None)
@@ -136,7 +141,7 @@ def apply_preset(draft: dict[str, Any], preset_key: str) -> None:
         _set(draft, stage_key(stage_id, "name"), stage.name)
         rate = None if stage.conversion_rate is None else round(stage.conversion_rate * 100, 10)
         _set(draft, stage_key(stage_id, "rate"), rate)
-    _set(draft, PREFIX + "cost_stage", ids[0])
+    _set(draft, PAID_STAGE_KEY, ids[0])
 
 
 def reset_to_demo() -> None:

@@ -277,3 +277,17 @@ def test_the_benchmark_table_lists_the_ranges_that_apply(app: AppTest) -> None:
         "cart-to-order rate",
     ]
     assert list(table["This plan"]) == ["1.8%", "6.0%", "30%"]
+
+
+def test_removing_the_paid_stage_hands_its_cost_to_the_stage_in_its_place(app: AppTest) -> None:
+    """$0.40 per Purchase, then Purchase removed: Checkout is now the last stage and is paid.
+
+    1,545 customers at Checkout → /0.5 = 3,090 carts → /0.12 = 25,750 views → /0.5 = 51,500
+    sessions; budget 1,545 × 0.40 = $618.
+    """
+    app.selectbox(key="plan.cost_stage").set_value(4).run()
+    app.button(key="plan.stage.4.remove").click().run()
+    assert not errors(app)
+    assert app.selectbox(key="plan.cost_stage").value == 3
+    assert metric(app, "Sessions needed") == "51,500"
+    assert metric(app, "Marketing budget") == "$618"

@@ -308,3 +308,21 @@ def test_schema_documents_nested_models(schema: dict[str, Any]) -> None:
     assert all(entry.get("description") for entry in returning.values())
     assert find_property(schema, "Plan", "gross_margin")["maximum"] == 1
     assert find_property(schema, "Plan", "orders_per_customer")["minimum"] == 1
+
+
+def test_plan_output_carries_benchmark_warnings_with_their_source(tmp_path: Path) -> None:
+    """Add to cart 60% of views: 0.45 × 0.6 × 0.5 × 0.6 = 8.1% session-to-order, above range."""
+    data = json.loads(EXAMPLE.read_text())
+    data["stages"][2]["conversion_rate"] = 0.6
+    plan_file = tmp_path / "high.json"
+    plan_file.write_text(json.dumps(data))
+    status, out, _ = run("plan", str(plan_file))
+    assert status == 0
+    warnings = {warning["key"]: warning for warning in json.loads(out)["warnings"]}
+    assert warnings["session_to_order"]["field"] == "stages[4].conversion_rate"
+    assert "Littledata" in warnings["session_to_order"]["source"]
+
+
+def test_a_typical_plan_has_no_warnings() -> None:
+    status, out, _ = run("plan", str(EXAMPLE))
+    assert (status, json.loads(out)["warnings"]) == (0, [])
