@@ -3,10 +3,10 @@
 import streamlit as st
 
 from planner.benchmarks import check_benchmarks, match_benchmarks
-from planner.errors import PlanInvalid, PlannerError
-from planner.funnel import plan_backwards, project_forwards
+from planner.results import PlanResult
 from ui import inputs, results, state
 from ui.draft import PREFIX
+from ui.work import work_out
 
 st.title("Plan")
 st.caption(
@@ -15,9 +15,9 @@ st.caption(
 )
 draft = state.load_draft()
 _, problems = state.validate(draft)
-beside, elsewhere = state.problems_by_widget(draft, problems)
 plan = state.last_valid_plan()
-direction = draft[PREFIX + "direction"]
+work = work_out(plan, draft)
+beside, elsewhere = state.problems_by_widget(draft, [*problems, *work.problems])
 
 feedback = inputs.Problems(beside)
 inputs_column, results_column = st.columns([5, 7], gap="large")
@@ -33,20 +33,17 @@ with inputs_column:
     st.button("Start again from the demo plan", key=PREFIX + "reset", on_click=state.reset_to_demo)
 
 with results_column:
-    if problems:
-        results.stale_notice([*feedback.shown, *(str(problem) for problem in elsewhere)])
+    if problems or work.problems:
+        results.stale_notice(
+            [*feedback.shown, *(str(problem) for problem in elsewhere)],
+            showing_results=work.outcome is not None,
+        )
+    if work.infeasible:
+        st.warning(f"{work.infeasible} {work.infeasible.hint}", icon="⚠️")
     warnings = check_benchmarks(plan)
-    if direction == "target":
-        results.backward(plan, plan_backwards(plan), warnings)
-    else:
-        amount = draft.get(PREFIX + direction)
-        try:
-            projection = project_forwards(plan, direction, amount if amount is not None else 0.0)
-        except PlanInvalid as invalid:
-            st.error(f"{invalid}", icon="⚠️")
-        except PlannerError as error:
-            st.warning(f"{error} {error.hint}", icon="⚠️")
-        else:
-            results.forward(plan, projection, warnings)
+    if isinstance(work.outcome, PlanResult):
+        results.backward(plan, work.outcome, warnings)
+    elif work.outcome is not None:
+        results.forward(plan, work.outcome, warnings)
     with st.expander("How this funnel compares with published benchmarks"):
         results.benchmark_table(plan, match_benchmarks(plan))

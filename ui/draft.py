@@ -41,6 +41,8 @@ FIELD_KEYS = {
     "returning_customers.orders_per_customer": PREFIX + "returning_orders_per_customer",
     "returning_customers.average_order_value": PREFIX + "returning_average_order_value",
 }
+# The forward direction's amount is not part of the plan file, but is checked like a field.
+FORWARD_KEYS = {"traffic": PREFIX + "traffic", "budget": PREFIX + "budget"}
 PERCENT_KEYS = {
     FIELD_KEYS["gross_margin"],
     FIELD_KEYS["acquisition_cost.click_through_rate"],
@@ -231,8 +233,8 @@ def _returning_data(draft: Mapping[str, Any]) -> dict[str, Any]:
 
 def widget_key_for(field: str, draft: Mapping[str, Any]) -> str | None:
     """The widget that edits a plan-file field, e.g. ``stages[2].conversion_rate``."""
-    if field in FIELD_KEYS:
-        return FIELD_KEYS[field]
+    if field in FIELD_KEYS or field in FORWARD_KEYS:
+        return FIELD_KEYS.get(field) or FORWARD_KEYS[field]
     match = _STAGE_FIELD.match(field)
     stage_ids = draft.get(STAGE_IDS, [])
     if match and int(match.group(1)) < len(stage_ids):

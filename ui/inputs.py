@@ -81,6 +81,8 @@ def goal_section(draft: dict[str, Any], problems: Problems) -> None:
         key=PREFIX + "direction",
         horizontal=True,
         format_func=DIRECTION_LABELS.__getitem__,
+        on_change=state.prefill_forward_amounts,
+        args=(draft,),
         help="Backwards from a target, or forwards from traffic or a budget: same model.",
     )
     name_col, currency_col = st.columns([3, 1])

@@ -15,13 +15,18 @@ from ui.charts import funnel_figure
 from ui.format import count, money, percent, ratio
 
 
-def stale_notice(problems: Sequence[str]) -> None:
+def stale_notice(problems: Sequence[str], *, showing_results: bool = True) -> None:
     """Say that the results belong to the last valid inputs, and list what to fix.
 
     The list matters because the field may sit on a tab the user is not looking at.
     """
     lines = "".join(f"\n- {problem}" for problem in problems)
-    st.info(f"These results are for the last valid inputs. To update them, fix:{lines}", icon="ℹ️")
+    lead = (
+        "These results are for the last valid inputs. To update them, fix:"
+        if showing_results
+        else "Nothing to show until you fix:"
+    )
+    st.info(f"{lead}{lines}", icon="ℹ️")
 
 
 def backward(plan: Plan, result: PlanResult, warnings: Sequence[BenchmarkWarning]) -> None:

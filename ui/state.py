@@ -18,6 +18,7 @@ from planner.models import Plan
 from planner.presets import PRESETS, demo_plan
 from ui.draft import (
     FIELD_KEYS,
+    FORWARD_KEYS,
     NEXT_STAGE_ID,
     PREFIX,
     STAGE_IDS,
@@ -26,6 +27,7 @@ from ui.draft import (
     stage_key,
     widget_key_for,
 )
+from ui.work import forward_starting_points
 
 DRAFT_KEY = PREFIX + "draft"
 LAST_VALID_KEY = PREFIX + "last_valid"
@@ -148,3 +150,11 @@ def reset_to_demo() -> None:
     """Forget every input and start again from the demo plan."""
     for key in [key for key in st.session_state if str(key).startswith(PREFIX)]:
         del st.session_state[key]
+
+
+def prefill_forward_amounts(draft: dict[str, Any]) -> None:
+    """Fill empty traffic and budget with the backward plan's, so both directions agree."""
+    for driver, amount in forward_starting_points(last_valid_plan()).items():
+        key = FORWARD_KEYS[driver]
+        if draft.get(key) is None:
+            _set(draft, key, amount)

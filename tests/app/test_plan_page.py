@@ -164,6 +164,21 @@ def test_forwards_from_traffic(app: AppTest) -> None:
     assert metric(app, "Revenue") == "$135,300"
 
 
+def test_switching_to_traffic_starts_from_the_plans_own_sessions(app: AppTest) -> None:
+    """85,834 sessions × 1.8% = 1,545.012 customers × $60 + $27,300 = $120,000.72."""
+    app.radio(key="plan.direction").set_value("traffic").run()
+    assert app.number_input(key="plan.traffic").value == 85_834
+    assert metric(app, "Revenue") == "$120,001"
+
+
+def test_a_negative_traffic_is_named_beside_its_field(app: AppTest) -> None:
+    app.radio(key="plan.direction").set_value("traffic").run()
+    app.number_input(key="plan.traffic").set_value(-5).run()
+    assert not app.exception
+    assert errors(app) == ["Sessions in the period must be ≥ 0, got -5"]
+    assert "Nothing to show until you fix" in app.info[0].value
+
+
 def test_forwards_from_budget_agrees_with_the_backward_plan(app: AppTest) -> None:
     """The backward plan's budget, $34,333.60, buys 85,834 sessions: the target is reached.
 
