@@ -56,3 +56,13 @@ def test_an_impossible_conversion_rate_is_flagged_and_keeps_the_last_valid_resul
 def test_the_plan_page_draws_its_funnel_chart_without_an_exception(page: Page) -> None:
     expect(page.get_by_test_id("stPlotlyChart")).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_working_forwards_from_the_plans_traffic_reaches_its_target(page: Page) -> None:
+    expect(metric_value(page, "Sessions needed")).to_have_text(DEMO_SESSIONS_NEEDED)
+
+    page.get_by_text("Traffic → revenue", exact=True).click()
+
+    # 85,834 sessions × 1.8% = 1,545.012 customers × $60 + $27,300 returning = $120,000.72
+    expect(metric_value(page, "Revenue")).to_have_text("$120,001")
+    expect(keyed(page, "plan.traffic").locator("input")).to_have_value("85834")
