@@ -273,7 +273,6 @@ def _stage_action(action: str) -> Callable[[dict[str, Any], int], None]:
 
 def cost_section(draft: dict[str, Any], problems: Problems) -> None:
     """What acquisition costs, at any stage, per unit or per 1,000 impressions; the margin."""
-    st.subheader("Costs")
     if st.toggle("Plan a marketing budget", key=PREFIX + "cost_on"):
         names = stage_names(draft)
         stage_col, kind_col = st.columns(2)
@@ -346,7 +345,6 @@ def _price_inputs(kind: str, paid_stage: str, currency: str, problems: Problems)
 
 def returning_section(draft: dict[str, Any], problems: Problems) -> None:
     """Existing customers who buy again within the period."""
-    st.subheader("Returning customers")
     if not st.toggle("Count revenue from returning customers", key=PREFIX + "returning_on"):
         return
     base_col, share_col = st.columns(2)
