@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from planner.errors import FieldProblem
+from planner.models import MAX_STAGES, MIN_STAGES
 from planner.period import MONTH_NAMES
 from planner.presets import PRESETS
 from ui import state
@@ -217,9 +218,9 @@ def funnel_section(draft: dict[str, Any], problems: Problems) -> None:
         key=PREFIX + "add_stage",
         on_click=state.add_stage,
         args=(draft,),
-        disabled=len(ids) >= state.MAX_STAGES,
+        disabled=len(ids) >= MAX_STAGES,
         icon=":material/add:",
-        help=f"Up to {state.MAX_STAGES} stages; a new one goes just above the last.",
+        help=f"Up to {MAX_STAGES} stages; a new one goes just above the last.",
     )
 
 
@@ -244,7 +245,7 @@ def _stage_row(draft: dict[str, Any], stage_id: int, position: int, problems: Pr
     disabled = {
         "move-1": position == 0,
         "move1": position == len(ids) - 1,
-        "remove": len(ids) <= state.MIN_STAGES,
+        "remove": len(ids) <= MIN_STAGES,
     }
     with actions_col.container(horizontal=True, gap="small"):
         for action, icon, label in STAGE_ACTIONS:

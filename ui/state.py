@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from planner.errors import FieldProblem, PlanInvalid, parse_plan
-from planner.models import Plan
+from planner.models import MAX_STAGES, MIN_STAGES, Plan
 from planner.presets import PRESETS, demo_plan
 from ui.draft import (
     FIELD_KEYS,
@@ -33,8 +33,6 @@ DRAFT_KEY = PREFIX + "draft"
 LAST_VALID_KEY = PREFIX + "last_valid"
 STRUCTURE_KEYS = {STAGE_IDS, NEXT_STAGE_ID}
 PAID_STAGE_KEY = FIELD_KEYS["acquisition_cost.stage"]
-MAX_STAGES = 8
-MIN_STAGES = 2
 
 
 def load_draft() -> dict[str, Any]:
