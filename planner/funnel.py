@@ -27,10 +27,10 @@ from planner.results import (
 )
 from planner.types import format_number
 
-# Float division leaves noise such as 145 / 0.29 = 500.00000000000006; counts that close to a
-# whole number are that number, not one more.
-# The band scales with the value (a few ulps of a chain of divisions) but never exceeds a
-# millionth of a unit, so a real fraction is always rounded up, however large the count.
+# Float division leaves noise (145 / 0.29 = 500.00000000000006): a count that close to a whole
+# number is that number, not one more. The band grows with the value, as the noise of a chain
+# of divisions does, but never past a millionth of a unit, so a real fraction is always
+# rounded up however large the count.
 _RELATIVE_NOISE = 1e-13
 _ABSOLUTE_NOISE = 1e-9
 _LARGEST_NOISE = 1e-6

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from planner.errors import parse_plan
 from planner.models import Plan
+
+# CI explores the same examples on every run, so a red build is reproducible; a developer's
+# runs keep exploring new ones (and the failing example is printed to replay it).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI", "").lower() in {"true", "1"} else "dev")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PLAN_FILE = ROOT / "examples" / "q1-store-plan.json"
