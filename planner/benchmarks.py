@@ -479,11 +479,10 @@ def _customer_cost(plan: Plan) -> _CustomerCost | None:
     paid = plan.acquisition_cost
     if paid is None:
         return None
-    if paid.cost_per_unit is not None:
-        unit_cost, field = paid.cost_per_unit, "acquisition_cost.cost_per_unit"
-    else:
-        mille, ctr = paid.cost_per_mille or 0.0, paid.click_through_rate or 1.0
-        unit_cost, field = mille / 1000 / ctr, "acquisition_cost.cost_per_mille"
+    unit_cost = paid.cost_per_entry
+    field = "acquisition_cost." + (
+        "cost_per_mille" if paid.paid_per_impression else "cost_per_unit"
+    )
     if unit_cost <= 0:
         return None
     index = plan.stage_index(paid.stage)

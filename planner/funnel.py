@@ -142,17 +142,8 @@ def _paid_stage(plan: Plan) -> str:
     return plan.acquisition_cost.stage
 
 
-def _unit_cost(plan: Plan) -> float:
-    cost = plan.acquisition_cost
-    if cost is None:
-        return 0.0
-    if cost.cost_per_unit is not None:
-        return cost.cost_per_unit
-    return (cost.cost_per_mille or 0.0) / 1000 / (cost.click_through_rate or 1.0)
-
-
 def _units_for_budget(plan: Plan, budget: float) -> float:
-    unit_cost = _unit_cost(plan)
+    unit_cost = plan.acquisition_cost.cost_per_entry if plan.acquisition_cost else 0.0
     if unit_cost == 0:
         raise PlannerError(
             f"Traffic into '{_paid_stage(plan)}' costs nothing, so a budget buys no more of it.",

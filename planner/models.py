@@ -160,6 +160,13 @@ class AcquisitionCost(Model):
         """True when the cost is given per 1,000 impressions."""
         return self.cost_per_unit is None
 
+    @property
+    def cost_per_entry(self) -> float:
+        """What one unit entering the stage costs: the unit cost, or CPM ÷ 1000 ÷ CTR."""
+        if self.cost_per_unit is not None:
+            return self.cost_per_unit
+        return (self.cost_per_mille or 0.0) / 1000 / (self.click_through_rate or 1.0)
+
 
 class ReturningCustomers(Model):
     """Customers already won, some of whom buy again within the period."""

@@ -14,7 +14,7 @@ from planner.funnel import (
     project_forwards,
     required_counts,
 )
-from planner.models import Plan
+from planner.models import AcquisitionCost, Plan
 
 Q1_2027 = {"start": "2027-01-01", "end": "2027-03-31"}
 STORE_RATES = [0.45, 0.12, 0.5, 0.6]
@@ -550,3 +550,10 @@ def test_ratios_that_overflow_are_reported_as_absent(example_plan_data: dict) ->
 def test_ceil_count_still_rounds_up_a_real_fraction_of_a_huge_count() -> None:
     """At 6e11, a relative band of 1e-12 would be 0.6 wide and swallow a true +0.5."""
     assert ceil_count(600_000_000_000.5) == 600_000_000_001
+
+
+def test_a_unit_entering_the_stage_costs_cpm_over_a_thousand_over_ctr() -> None:
+    """$8 per 1,000 impressions at 1.5% CTR: 8 / 1000 / 0.015 = $0.5333 per click."""
+    cost = AcquisitionCost(stage="Sessions", cost_per_mille=8, click_through_rate=0.015)
+    assert cost.cost_per_entry == pytest.approx(0.533333, rel=1e-5)
+    assert AcquisitionCost(stage="Sessions", cost_per_unit=0.4).cost_per_entry == 0.4
