@@ -10,7 +10,8 @@ What is timed:
 
 Absolute times depend on the machine (and on whatever else it is running), so each figure is
 also given as a ratio to a baseline measured in the same run: the *same arithmetic hand-coded
-in plain Python* on the same dict — read the fields, range-check them, the ceil chain, the
+in plain Python* on the same dict — read the fields, range-check them, read each number as
+the decimal it was written as, the counts rounded up once in exact integer arithmetic, the
 budget, ROAS and CAC — with no pydantic and no result models. That baseline does the work the
 planner must do and nothing else, so the ratio is the cost of validation, field-addressed
 errors and typed results, and it stays comparable across machines; ``json.loads`` was not used
@@ -34,6 +35,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -73,15 +75,24 @@ def baseline_solve(data: dict[str, Any]) -> dict[str, Any]:
         if not 0 < rate <= 1:
             raise ValueError("bad rate")
         rates.append(rate)
-    counts = [_ceil(target / (order_value * orders))]
-    for rate in reversed(rates):
-        counts.append(_ceil(counts[-1] / rate))
-    counts.reverse()
+    # customers = ⌈target ÷ (AOV × orders)⌉; stage i = ⌈customers × reach_i ÷ reach_last⌉, where
+    # reach_i is the product of the rates down to stage i: integers, one rounding each.
+    target_n, target_d = _decimal(target)
+    value_n, value_d = _decimal(order_value)
+    orders_n, orders_d = _decimal(orders)
+    customers = -(-(target_n * value_d * orders_d) // (target_d * value_n * orders_n))
+    reach = [(1, 1)]
+    for rate in rates:
+        rate_n, rate_d = _decimal(rate)
+        reach.append((reach[-1][0] * rate_n, reach[-1][1] * rate_d))
+    last_n, last_d = reach[-1]
+    counts = [-(-(customers * last_d * n) // (d * last_n)) for n, d in reach]
     cost = data.get("acquisition_cost") or {}
     names = [stage["name"].casefold() for stage in data["stages"]]
     budget = 0.0
     if cost.get("cost_per_unit") is not None:
-        budget = counts[names.index(cost["stage"].casefold())] * float(cost["cost_per_unit"])
+        cost_n, cost_d = _decimal(float(cost["cost_per_unit"]))
+        budget = counts[names.index(cost["stage"].casefold())] * cost_n / cost_d
     revenue = counts[-1] * orders * order_value
     return {
         "counts": counts,
@@ -91,11 +102,9 @@ def baseline_solve(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _ceil(value: float) -> int:
-    nearest = round(value)
-    if abs(value - nearest) <= max(1e-9, 1e-12 * value):
-        return int(nearest)
-    return math.ceil(value)
+def _decimal(value: float) -> tuple[int, int]:
+    """Numerator and denominator of the decimal ``value`` was written as: 0.29 → (29, 100)."""
+    return Decimal(repr(value)).as_integer_ratio()
 
 
 def sweep_plans(base: dict[str, Any], size: int = SWEEP_SIZE) -> Iterator[dict[str, Any]]:

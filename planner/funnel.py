@@ -1,23 +1,41 @@
 """The funnel arithmetic, backwards from a revenue target and forwards from traffic or budget.
 
 Model (expected values, one period):
+- every input is taken as the decimal it was written as (a rate of 0.29 is exactly 29/100, not
+  the binary float nearest to it) and all the arithmetic is exact, in fractions; results become
+  floats only at the end, so no count is ever one more or one less because of float noise;
 - returning revenue = active customers × repeat share × their orders × their AOV;
-- new customers = ⌈(target − returning revenue) ÷ (AOV × orders per new customer)⌉;
-- each earlier stage = ⌈next stage ÷ conversion rate into it⌉, so every stage's count,
-  converted at its rate, yields at least the next stage's count (achievable in expectation);
-- budget = units entering the paid stage × cost per unit (or impressions ÷ 1000 × CPM, with
-  impressions = ⌈units ÷ CTR⌉).
-Forwards uses the same rates without rounding, so projecting a backward plan's traffic or
-budget reaches at least its target.
+- new customers c = ⌈(target − returning revenue) ÷ (AOV × orders per new customer)⌉: whole
+  people, rounded up once;
+- each earlier stage = ⌈c ÷ the product of the rates from it down to the last stage⌉, rounded
+  up once from c rather than stage by stage, so every stage's count, carried through all the
+  remaining rates, yields at least c customers in expectation. Each count is rounded on its
+  own, so one stage's count × the next rate may fall short of the next stage's count by less
+  than one unit (1 customer behind rates 0.9 then 0.6: 2 sessions, since 1 ÷ 0.54 = 1.85, and
+  2 product views, since 1 ÷ 0.6 = 1.67; 2 sessions × 0.9 = 1.8 views, enough in expectation);
+- budget = units entering the paid stage × cost per unit, or, paying per 1,000 impressions,
+  impressions = ⌈units entering the paid stage ÷ CTR⌉ and budget = impressions ÷ 1000 × CPM.
+
+Forwards carries traffic down the funnel, or the units a budget buys at the paid stage up and
+down it, at the same exact rates and without rounding. Projecting a backward plan's top-stage
+count therefore reaches its target; it exceeds the revenue of the plan's c whole customers by
+less than the revenue of one top-stage unit (product of all rates × orders × AOV).
+
+Traffic is limited to 1e12 units and a budget to ``MAX_MONEY``; an amount, or a plan, whose
+results would not be finite floats is refused with ``PlanInvalid``, naming the input.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from planner.errors import FieldProblem, PlanInvalid, PlannerError
-from planner.models import Plan
+from planner.models import AcquisitionCost, Plan
 from planner.period import period_days, period_months, period_weeks
 from planner.results import (
     Driver,
@@ -25,77 +43,127 @@ from planner.results import (
     Projection,
     ReturningOutcome,
 )
-from planner.types import format_number
+from planner.types import MAX_MONEY, OUT_OF_RANGE, format_bound, format_number
 
-# Float division leaves noise (145 / 0.29 = 500.00000000000006): a count that close to a whole
-# number is that number, not one more. The band grows with the value, as the noise of a chain
-# of divisions does, but never past a millionth of a unit, so a real fraction is always
-# rounded up however large the count.
-_RELATIVE_NOISE = 1e-13
-_ABSOLUTE_NOISE = 1e-9
-_LARGEST_NOISE = 1e-6
+MAX_TRAFFIC = 1e12
+"""The most units a projection may start from at the first stage."""
 
+_LIMITS: dict[str, float] = {"traffic": MAX_TRAFFIC, "budget": MAX_MONEY}
 
-def ceil_count(value: float) -> int:
-    """Round a required count up to a whole unit, ignoring float noise."""
-    if value <= 0:
-        return 0
-    nearest = round(value)
-    noise = max(_ABSOLUTE_NOISE, min(_LARGEST_NOISE, _RELATIVE_NOISE * value))
-    if abs(value - nearest) <= noise:
-        return int(nearest)
-    return math.ceil(value)
+Exact = Fraction | int
 
 
-def required_counts(rates: list[float], customers: int) -> list[int]:
+@lru_cache(maxsize=4096)
+def exact(value: float) -> Fraction:
+    """The decimal ``value`` was written as, exactly: 0.29 → 29/100 (the float is 0.28999…)."""
+    return Fraction(*_decimal(value))
+
+
+def _ceil(value: Exact) -> int:
+    """Round up to a whole unit, exactly; nothing below zero."""
+    return max(0, math.ceil(value))
+
+
+@lru_cache(maxsize=4096)
+def _decimal(value: float) -> tuple[int, int]:
+    """Numerator and denominator of ``exact(value)``, for integer arithmetic."""
+    return Decimal(repr(value)).as_integer_ratio()
+
+
+def _reach(rates: Sequence[float]) -> list[tuple[int, int]]:
+    """Share of the first stage reaching each stage (1, r₁, r₁·r₂, …) as numerator, denominator.
+
+    Kept as plain integer pairs, not reduced: cheaper than fractions, and exact all the same.
+    """
+    numerator, denominator = 1, 1
+    reach = [(1, 1)]
+    for rate in rates:
+        rate_numerator, rate_denominator = _decimal(rate)
+        numerator *= rate_numerator
+        denominator *= rate_denominator
+        reach.append((numerator, denominator))
+    return reach
+
+
+def _required(reach: Sequence[tuple[int, int]], customers: int) -> list[int]:
+    """⌈customers ÷ (share of stage i that reaches the last stage)⌉ per stage, top first.
+
+    The share is reach[-1] ÷ reach[i], so the count is customers × reach[i] ÷ reach[-1]:
+    integer ceil division on numerators and denominators, one rounding per stage.
+    """
+    last_numerator, last_denominator = reach[-1]
+    scaled = customers * last_denominator
+    return [-(-(scaled * share_n) // (share_d * last_numerator)) for share_n, share_d in reach]
+
+
+def required_counts(rates: Sequence[float], customers: int) -> list[int]:
     """Whole counts per stage, top first, for ``customers`` at the last stage."""
-    counts = [customers]
-    for rate in reversed(rates):
-        counts.append(ceil_count(counts[-1] / rate))
-    return counts[::-1]
+    return _required(_reach(rates), customers)
 
 
-def expected_counts(rates: list[float], known_index: int, known_count: float) -> list[float]:
-    """Counts per stage in expectation, given the count at one stage."""
-    counts = [0.0] * (len(rates) + 1)
-    counts[known_index] = known_count
-    for index in range(known_index + 1, len(counts)):
-        counts[index] = counts[index - 1] * rates[index - 1]
-    for index in range(known_index - 1, -1, -1):
-        counts[index] = counts[index + 1] / rates[index]
-    return counts
+class _NotFinite(Exception):
+    """A result too large for a float; the entry point names the input responsible."""
+
+    def __init__(self, quantity: str) -> None:
+        super().__init__(quantity)
+        self.quantity = quantity
+
+    def invalid(self, field: str, verb: str) -> PlanInvalid:
+        message = f"is too large: the {self.quantity} it {verb} would not be a finite number"
+        return PlanInvalid([FieldProblem(field, message, OUT_OF_RANGE)])
+
+
+def _float(value: Exact, quantity: str) -> float:
+    """``value`` as the nearest float, or ``_NotFinite`` naming the quantity."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise _NotFinite(quantity) from None
 
 
 def returning_outcome(plan: Plan) -> ReturningOutcome:
     """Orders and revenue expected from the existing customer base."""
-    return ReturningOutcome.model_validate(_returning(plan))
+    return ReturningOutcome.model_validate(_floats(_returning(plan), "returning customers"))
 
 
-def _returning(plan: Plan) -> dict[str, float]:
+def _returning(plan: Plan) -> dict[str, Exact]:
     base = plan.returning_customers
     if base is None:
-        return {"customers": 0.0, "orders": 0.0, "revenue": 0.0}
-    customers = base.active_customers * base.repeat_purchase_rate
-    orders = customers * base.orders_per_customer
+        return {"customers": 0, "orders": 0, "revenue": 0}
+    customers = base.active_customers * exact(base.repeat_purchase_rate)
+    orders = customers * exact(base.orders_per_customer)
     order_value = base.average_order_value or plan.average_order_value
-    return {"customers": customers, "orders": orders, "revenue": orders * order_value}
+    return {"customers": customers, "orders": orders, "revenue": orders * exact(order_value)}
+
+
+def _floats(values: dict[str, Exact], quantity: str) -> dict[str, float]:
+    return {key: _float(value, f"{key} of {quantity}") for key, value in values.items()}
 
 
 def plan_backwards(plan: Plan) -> PlanResult:
     """Work from the revenue target back to the count every stage must reach."""
+    try:
+        return _plan_backwards(plan)
+    except _NotFinite as too_large:
+        raise too_large.invalid("revenue_target", "needs") from None
+
+
+def _plan_backwards(plan: Plan) -> PlanResult:
+    reach = _reach(plan.conversion_rates)
     returning = _returning(plan)
-    needed = max(0.0, plan.revenue_target - returning["revenue"])
-    customers = ceil_count(needed / (plan.average_order_value * plan.orders_per_customer))
-    counts = required_counts(plan.conversion_rates, customers)
+    needed = max(Fraction(0), exact(plan.revenue_target) - returning["revenue"])
+    per_customer = exact(plan.average_order_value) * exact(plan.orders_per_customer)
+    customers = _ceil(needed / per_customer)
+    counts = _required(reach, customers)
     impressions, budget = _spend(plan, counts, whole=True)
-    totals = _totals(plan, counts, returning, impressions, budget)
-    stages = _stage_rows(plan, counts, budget, totals, count_field="required")
+    totals, _ = _totals(plan, counts, returning, impressions, budget)
+    stages = _stage_rows(plan, counts, totals, count_field="required")
     # One validation of plain data is cheaper than building each nested model in Python.
     return PlanResult.model_validate(
         {
             **totals,
             "stages": stages,
-            "new_customer_revenue_needed": needed,
+            "new_customer_revenue_needed": _float(needed, "new-customer revenue"),
             "covered_by_returning": customers == 0,
         }
     )
@@ -104,66 +172,89 @@ def plan_backwards(plan: Plan) -> PlanResult:
 def project_forwards(plan: Plan, driver: Driver, amount: float) -> Projection:
     """Work forwards from traffic entering the first stage, or from a marketing budget."""
     _check_amount(driver, amount)
+    try:
+        return _project_forwards(plan, driver, amount)
+    except _NotFinite as too_large:
+        raise too_large.invalid(driver, "buys" if driver == "budget" else "needs") from None
+
+
+def _project_forwards(plan: Plan, driver: Driver, amount: float) -> Projection:
+    reach = _reach(plan.conversion_rates)
     if driver == "traffic":
-        counts = expected_counts(plan.conversion_rates, 0, amount)
+        known_index, known = 0, exact(amount)
     else:
-        paid_index = plan.stage_index(_paid_stage(plan))
-        counts = expected_counts(plan.conversion_rates, paid_index, _units_for_budget(plan, amount))
+        cost = _paid_cost(plan)
+        known_index = plan.stage_index(cost.stage)
+        known = exact(amount) / _cost_per_entry(cost)
+    # Stage i holds known × reach[i] ÷ reach[known]: down the funnel × rates, up it ÷ rates.
+    known_numerator, known_denominator = reach[known_index]
+    scale = known * known_denominator / known_numerator
+    counts = [
+        Fraction(scale.numerator * share_n, scale.denominator * share_d)
+        for share_n, share_d in reach
+    ]
     returning = _returning(plan)
     impressions, budget = _spend(plan, counts, whole=False)
-    totals = _totals(plan, counts, returning, impressions, budget)
-    stages = _stage_rows(plan, counts, budget, totals, count_field="expected")
+    totals, revenue = _totals(plan, counts, returning, impressions, budget)
+    stages = _stage_rows(plan, counts, totals, count_field="expected")
     return Projection.model_validate(
         {
             **totals,
             "driver": driver,
             "stages": stages,
-            "target_gap": totals["revenue"] - plan.revenue_target,
+            "target_gap": _float(revenue - exact(plan.revenue_target), "revenue"),
         }
     )
 
 
 def _check_amount(driver: Driver, amount: float) -> None:
+    limit = _LIMITS[driver]
     if not math.isfinite(amount):
         message = f"must be a finite number, got {format_number(amount)}"
     elif amount < 0:
         message = f"must be ≥ 0, got {format_number(amount)}"
+    elif amount > limit:
+        message = f"must be ≤ {format_bound(limit)}, got {format_number(amount)}"
     else:
         return
-    raise PlanInvalid([FieldProblem(driver, message, "out_of_range")])
+    raise PlanInvalid([FieldProblem(driver, message, OUT_OF_RANGE)])
 
 
-def _paid_stage(plan: Plan) -> str:
+def _paid_cost(plan: Plan) -> AcquisitionCost:
     if plan.acquisition_cost is None:
         raise PlannerError(
             "A budget can't be turned into traffic: the plan has no acquisition cost.",
             hint="Add what a visitor, lead or customer costs, or project from traffic instead.",
         )
-    return plan.acquisition_cost.stage
+    return plan.acquisition_cost
 
 
-def _units_for_budget(plan: Plan, budget: float) -> float:
-    unit_cost = plan.acquisition_cost.cost_per_entry if plan.acquisition_cost else 0.0
+def _cost_per_entry(cost: AcquisitionCost) -> Fraction:
+    """What one unit entering the paid stage costs, exactly: the unit cost, or CPM ÷ 1000 ÷ CTR."""
+    if cost.cost_per_unit is not None:
+        unit_cost = exact(cost.cost_per_unit)
+    else:
+        unit_cost = exact(cost.cost_per_mille or 0.0) / 1000 / exact(cost.click_through_rate or 1.0)
     if unit_cost == 0:
         raise PlannerError(
-            f"Traffic into '{_paid_stage(plan)}' costs nothing, so a budget buys no more of it.",
+            f"Traffic into '{cost.stage}' costs nothing, so a budget buys no more of it.",
             hint="Enter a cost above 0, or project from traffic instead.",
         )
-    return budget / unit_cost
+    return unit_cost
 
 
-def _spend(plan: Plan, counts: list[Any], *, whole: bool) -> tuple[float | None, float]:
-    """Impressions bought (when paying per mille) and the budget for these counts."""
+def _spend(plan: Plan, counts: Sequence[Exact], *, whole: bool) -> tuple[Exact | None, Exact]:
+    """Impressions bought (when paying per mille) and the budget for these counts, exactly."""
     cost = plan.acquisition_cost
     if cost is None:
-        return None, 0.0
+        return None, 0
     entering = counts[plan.stage_index(cost.stage)]
     if cost.cost_per_unit is not None:
-        return None, entering * cost.cost_per_unit
-    impressions = entering / (cost.click_through_rate or 1.0)
+        return None, entering * exact(cost.cost_per_unit)
+    impressions: Exact = entering / exact(cost.click_through_rate or 1.0)
     if whole:
-        impressions = ceil_count(impressions)
-    return impressions, impressions * (cost.cost_per_mille or 0.0) / 1000
+        impressions = _ceil(impressions)
+    return impressions, impressions * exact(cost.cost_per_mille or 0.0) / 1000
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:
@@ -176,49 +267,63 @@ def _ratio(numerator: float, denominator: float) -> float | None:
 
 def _totals(
     plan: Plan,
-    counts: list[Any],
-    returning: dict[str, float],
-    impressions: float | None,
-    budget: float,
-) -> dict[str, Any]:
-    new_customers = counts[-1]
-    new_orders = new_customers * plan.orders_per_customer
-    new_revenue = new_orders * plan.average_order_value
+    counts: Sequence[Exact],
+    returning: dict[str, Exact],
+    impressions: Exact | None,
+    budget: Exact,
+) -> tuple[dict[str, Any], Exact]:
+    """The totals as floats, and the exact revenue (for the target gap)."""
+    new_orders = counts[-1] * exact(plan.orders_per_customer)
+    new_revenue = new_orders * exact(plan.average_order_value)
     revenue = new_revenue + returning["revenue"]
+    new_customers_f = _float(counts[-1], "new customers")
+    new_revenue_f = _float(new_revenue, "revenue")
+    revenue_f = _float(revenue, "revenue")
+    budget_f = _float(budget, "budget")
     margin = plan.gross_margin
-    return {
+    totals = {
         "currency": plan.currency,
         "revenue_target": plan.revenue_target,
-        "returning": returning,
-        "new_customers": new_customers,
-        "new_orders": new_orders,
-        "orders": new_orders + returning["orders"],
-        "new_customer_revenue": new_revenue,
-        "revenue": revenue,
-        "impressions": impressions,
-        "budget": budget,
-        "cac": _ratio(budget, new_customers) if budget > 0 else None,
-        "roas": _ratio(new_revenue, budget),
-        "marketing_efficiency": _ratio(revenue, budget),
-        "contribution": None if margin is None else revenue * margin - budget,
+        "returning": _floats(returning, "returning customers"),
+        "new_customers": new_customers_f,
+        "new_orders": _float(new_orders, "orders"),
+        "orders": _float(new_orders + returning["orders"], "orders"),
+        "new_customer_revenue": new_revenue_f,
+        "revenue": revenue_f,
+        "impressions": None if impressions is None else _float(impressions, "impressions"),
+        "budget": budget_f,
+        "cac": _ratio(budget_f, new_customers_f) if budget_f > 0 else None,
+        "roas": _ratio(new_revenue_f, budget_f),
+        "marketing_efficiency": _ratio(revenue_f, budget_f),
+        "contribution": None if margin is None else revenue_f * margin - budget_f,
         "period_days": period_days(plan.period),
         "period_weeks": period_weeks(plan.period),
         "period_months": period_months(plan.period),
     }
+    return totals, revenue
 
 
 def _stage_rows(
-    plan: Plan, counts: list[Any], budget: float, totals: dict[str, Any], count_field: str
+    plan: Plan, counts: Sequence[Exact], totals: dict[str, Any], count_field: str
 ) -> list[dict[str, Any]]:
-    months, weeks = totals["period_months"], totals["period_weeks"]
-    return [
-        {
-            "name": stage.name,
-            "conversion_rate": stage.conversion_rate,
-            count_field: count,
-            "per_month": count / months,
-            "per_week": count / weeks,
-            "cost_per_unit": _ratio(budget, count) if budget > 0 else None,
-        }
-        for stage, count in zip(plan.stages, counts, strict=True)
-    ]
+    months, weeks, budget = totals["period_months"], totals["period_weeks"], totals["budget"]
+    rows = []
+    for stage, count in zip(plan.stages, counts, strict=True):
+        try:
+            count_f = float(count)
+            per_month, per_week = count_f / months, count_f / weeks
+        except OverflowError:
+            raise _NotFinite(f"count of '{stage.name}'") from None
+        if not (math.isfinite(per_month) and math.isfinite(per_week)):
+            raise _NotFinite(f"count of '{stage.name}' per month")
+        rows.append(
+            {
+                "name": stage.name,
+                "conversion_rate": stage.conversion_rate,
+                count_field: count if count_field == "required" else count_f,
+                "per_month": per_month,
+                "per_week": per_week,
+                "cost_per_unit": _ratio(budget, count_f) if budget > 0 else None,
+            }
+        )
+    return rows

@@ -1,7 +1,8 @@
 """What the planner computes from a plan: the funnel counts, the money, the pace.
 
-Results are built by ``planner.funnel`` from a validated plan, so they skip re-validation
-(``model_construct``) and stay cheap enough for a sweep of thousands of plans.
+Results are built by ``planner.funnel`` from a validated plan: it works in exact fractions,
+converts to floats once at the end, and validates each result once from plain data (cheaper
+than building every nested model), so a sweep of thousands of plans stays fast.
 """
 
 from __future__ import annotations
@@ -30,7 +31,10 @@ class StageOutcome(Model):
 class RequiredStage(StageOutcome):
     """A stage of a plan worked backwards: the whole number it must reach."""
 
-    required: int = Field(description="Count needed, rounded up so the plan holds in expectation.")
+    required: int = Field(
+        description="Count needed: the whole new customers ÷ the product of the rates from here "
+        "to the last stage, rounded up once, so this stage alone yields them in expectation."
+    )
 
     @property
     def count(self) -> float:

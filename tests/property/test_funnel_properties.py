@@ -4,29 +4,35 @@ Plans come from ``plans()``: 2–8 stages with rates in [0.001, 1], target in [1
 [1, 1e4], orders per customer in [1, 5], with or without a cost (per unit or per mille, on
 any stage), returning customers and a gross margin.
 
-Float tolerances: ``ceil_count`` treats a value within max(1e-9, 1e-12 × value) of a whole
-number as that number (division noise), so a rounded count may sit that far *below* the
-exact quotient. Over at most 7 divisions that is a relative shortfall of about 1e-11, which
-is why revenue is checked against target × (1 − 1e-9) rather than the target itself.
+The planner reads every input as the decimal it was written as and computes exactly, so the
+backward counts are checked for equality against an independent calculation in fractions
+(``exact_need``), and forward revenue against the target with no tolerance: only a budget,
+which is itself a float rounded from an exact amount, may fall short by float rounding.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
+import math
+from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from planner.funnel import plan_backwards, project_forwards
+from planner.errors import PlanInvalid
+from planner.funnel import MAX_TRAFFIC, plan_backwards, project_forwards
 from planner.models import AcquisitionCost, Period, Plan, ReturningCustomers, Stage
-from planner.results import PlanResult, Projection
+from planner.results import Driver, PlanResult, Projection
 from planner.types import MAX_MONEY
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-REVENUE_SLACK = 1e-9
+# A budget is the float nearest an exact amount, read back as its shortest decimal: together
+# a few units in the last place, at most 2⁻⁵² relative, below the amount the plan needs.
+BUDGET_ROUNDING = 2**-52
 
 # Strategies are built once here: building them inside a composite on every draw costs more
 # than the planner itself.
@@ -97,8 +103,86 @@ def plans(draw: st.DrawFn, *, returning: bool = True, paid: bool = False) -> Pla
 amounts = st.just(0.0) | st.floats(min_value=0.01, max_value=MAX_MONEY)
 
 
-def reaches_target(revenue: float, plan: Plan) -> bool:
-    return revenue >= plan.revenue_target * (1 - REVENUE_SLACK)
+def written(value: float) -> Fraction:
+    """The decimal a number was written as, by Fraction's own parser: 0.29 → 29/100."""
+    return Fraction(repr(value))
+
+
+@dataclass(frozen=True)
+class Need:
+    """What a plan needs, worked out in exact fractions independently of ``planner.funnel``."""
+
+    returning_revenue: Fraction
+    customers_exact: Fraction  # (target − returning revenue) ÷ (AOV × orders), not rounded
+    per_customer: Fraction  # AOV × orders per new customer
+    below: list[Fraction]  # per stage: the product of the rates after it (1 for the last)
+
+    @property
+    def customers(self) -> int:
+        """Whole new customers: the one rounding before the stages."""
+        return math.ceil(self.customers_exact)
+
+    def stage(self, index: int) -> Fraction:
+        """Units stage ``index`` needs for the whole customers, before its own rounding."""
+        return self.customers / self.below[index]
+
+
+def exact_need(plan: Plan) -> Need:
+    returning = Fraction(0)
+    base = plan.returning_customers
+    if base is not None:
+        order_value = base.average_order_value or plan.average_order_value
+        returning = (
+            base.active_customers
+            * written(base.repeat_purchase_rate)
+            * written(base.orders_per_customer)
+            * written(order_value)
+        )
+    needed = max(Fraction(0), written(plan.revenue_target) - returning)
+    per_customer = written(plan.average_order_value) * written(plan.orders_per_customer)
+    rates = [written(rate) for rate in plan.conversion_rates]
+    below = [math.prod(rates[index:], start=Fraction(1)) for index in range(len(rates) + 1)]
+    return Need(returning, needed / per_customer, per_customer, below)
+
+
+# --- Backwards: round once ------------------------------------------------------------------
+
+
+@SETTINGS
+@given(plan=plans())
+def test_the_top_stage_never_exceeds_its_exact_need_plus_one(plan: Plan) -> None:
+    """Sessions ≤ ⌈whole customers ÷ product of all rates⌉ + 1, the need computed in fractions.
+
+    Rounding at every step added up to one unit per stage on the way up (13 sessions for 1
+    customer behind seven rates whose product is 0.53); rounding once can't.
+    """
+    need = exact_need(plan)
+    top = plan_backwards(plan).stages[0].required
+
+    assert top <= math.ceil(need.stage(0)) + 1, (top, need.stage(0))
+
+
+@SETTINGS
+@given(plan=plans())
+def test_every_stage_is_the_whole_customers_over_the_rates_below_it_rounded_up_once(
+    plan: Plan,
+) -> None:
+    """required_i = ⌈⌈customers⌉ ÷ (r_{i+1} × … × r_last)⌉ exactly.
+
+    So:
+    - required_i × that product ≥ the whole customers: each stage alone delivers them;
+    - no count exceeds that quotient by a whole unit;
+    - counts never grow down the funnel (the products grow, being products of fewer rates ≤ 1).
+    """
+    need = exact_need(plan)
+    result = plan_backwards(plan)
+    counts = [stage.required for stage in result.stages]
+
+    assert result.new_customers == counts[-1] == need.customers
+    for index, count in enumerate(counts):
+        assert count == math.ceil(need.stage(index)), (index, count, need.stage(index))
+        assert need.customers <= count * need.below[index] < need.customers + need.below[index]
+    assert counts == sorted(counts, reverse=True)
 
 
 # --- Backwards, then forwards -----------------------------------------------------------------
@@ -107,44 +191,101 @@ def reaches_target(revenue: float, plan: Plan) -> bool:
 @SETTINGS
 @given(plan=plans())
 def test_planned_traffic_projected_forwards_reaches_the_target(plan: Plan) -> None:
-    """Every stage was rounded up, so the plan's own traffic delivers at least the target."""
-    result = plan_backwards(plan)
-    traffic = result.stages[0].required
-    projection = project_forwards(plan, "traffic", traffic)
+    """The plan's own top-stage count reaches the target with no negative gap, not even noise.
 
-    assert reaches_target(projection.revenue, plan), (projection.revenue, plan.revenue_target)
-    assert projection.target_gap >= -plan.revenue_target * REVENUE_SLACK
+    Forward revenue, exactly: F = returning + sessions × P₀ × AOV × orders (P₀ the product of
+    all rates); the planner must report the float nearest F, so F ≥ target gives revenue ≥
+    target and gap ≥ 0 as floats too. With c the whole customers and v the exact (fractional)
+    customers, sessions = ⌈c ÷ P₀⌉ < c ÷ P₀ + 1, so F is less than the revenue of the c whole
+    customers plus one session's worth (P₀ × AOV × orders), and overshoots the target by less
+    than (c − v) customers' revenue plus that one session's worth; when v is whole (the usual
+    case: 120000 ÷ 60), by less than one session's worth. (When returning revenue alone
+    passes the target, c = 0 and the overshoot is theirs.) Sessions above 1e12 are refused.
+    """
+    need = exact_need(plan)
+    result = plan_backwards(plan)
+    sessions = result.stages[0].required
+    if sessions > MAX_TRAFFIC:
+        event("plan's traffic above the limit")
+        with pytest.raises(PlanInvalid) as raised:
+            project_forwards(plan, "traffic", sessions)
+        assert raised.value.fields() == {"traffic"}
+        return
+
+    projection = project_forwards(plan, "traffic", sessions)
+
+    target = written(plan.revenue_target)
+    forward = need.returning_revenue + sessions * need.below[0] * need.per_customer
+    whole = need.returning_revenue + need.customers * need.per_customer
+    one_session = need.below[0] * need.per_customer
+    assert projection.revenue == float(forward)
+    assert projection.target_gap == float(forward - target)
+    assert projection.target_gap >= 0
+    assert projection.revenue >= plan.revenue_target
+    assert whole <= forward < whole + one_session
+    rounding = (need.customers - need.customers_exact) * need.per_customer
+    assert forward - max(target, need.returning_revenue) < rounding + one_session
 
 
 @SETTINGS
 @given(plan=plans(paid=True))
 def test_planned_budget_projected_forwards_reaches_the_target(plan: Plan) -> None:
-    """The plan's budget buys the paid stage's required count, and downstream follows."""
+    """The plan's budget buys the paid stage's required count, and downstream follows.
+
+    The budget is the float nearest an exact amount, read back as its shortest decimal, so
+    it may sit up to 2⁻⁵² below that amount (``BUDGET_ROUNDING``); the revenue with it.
+    A budget above MAX_MONEY is refused.
+    """
     assert plan.acquisition_cost is not None
     assert plan.acquisition_cost.cost_per_entry > 0
     result = plan_backwards(plan)
+    if result.budget > MAX_MONEY:
+        event("plan's budget above the limit")
+        with pytest.raises(PlanInvalid) as raised:
+            project_forwards(plan, "budget", result.budget)
+        assert raised.value.fields() == {"budget"}
+        return
+
     projection = project_forwards(plan, "budget", result.budget)
 
-    assert reaches_target(projection.revenue, plan), (projection.revenue, plan.revenue_target)
-    assert projection.budget <= result.budget * (1 + 1e-12)
+    assert projection.revenue >= plan.revenue_target * (1 - BUDGET_ROUNDING)
+    assert projection.budget == result.budget
+
+
+# Any amount, any cost down to the smallest float: refused by name, never a crash or an inf.
+any_amounts = st.floats(min_value=0, max_value=1e308) | st.sampled_from([1e12, 1e12 + 1e-3])
+tiny_costs = st.floats(min_value=0, max_value=1e-290) | st.floats(min_value=0, max_value=1e12)
 
 
 @SETTINGS
-@given(plan=plans())
-def test_each_required_count_converts_into_the_next(plan: Plan) -> None:
-    """required_i × rate_{i+1} ≥ required_{i+1}: the next stage is reachable in expectation.
+@given(plan=plans(), amount=any_amounts, cost=tiny_costs, data=st.data())
+def test_any_amount_is_projected_or_refused_by_name(
+    plan: Plan, amount: float, cost: float, data: st.DataObject
+) -> None:
+    """project_forwards either returns finite results or raises PlanInvalid naming the driver.
 
-    Allowed shortfall: ceil_count may return a whole number up to max(1e-9, 1e-12 × value)
-    below the quotient it rounds, i.e. max(1e-9 × rate, 1e-12 × required_{i+1}) after
-    multiplying back by the rate; 2e-12 leaves room for the division's own rounding.
+    Traffic and budget are limited to 1e12; anything whose results would overflow a float
+    (a budget buying 1e300+ units at a near-zero cost) is refused too. The results must be
+    JSON with finite numbers only (allow_nan=False refuses inf and nan).
     """
-    result = plan_backwards(plan)
-    counts = [stage.required for stage in result.stages]
-
-    pairs = itertools.pairwise(counts)
-    for (count, following), rate in zip(pairs, plan.conversion_rates, strict=True):
-        shortfall = max(1e-9, 2e-12 * following)
-        assert count * rate >= following - shortfall, (count, rate, following)
+    driver: Driver = data.draw(st.sampled_from(["traffic", "budget"]), label="driver")
+    paid = plan.stages[data.draw(st.integers(0, len(plan.stages) - 1), label="paid stage")]
+    priced = plan.model_copy(
+        update={"acquisition_cost": AcquisitionCost(stage=paid.name, cost_per_unit=cost)}
+    )
+    if driver == "budget" and cost == 0:
+        return  # a free stage: PlannerError "costs nothing", tested in tests/unit
+    refused: set[str] = set()
+    try:
+        projection = project_forwards(priced, driver, amount)
+    except PlanInvalid as invalid:
+        event(f"{driver} refused")
+        refused = invalid.fields()
+    if refused:
+        assert refused == {driver}
+        return
+    assert amount <= 1e12
+    json.dumps(projection.model_dump(mode="json"), allow_nan=False)
 
 
 # --- Monotonicity -----------------------------------------------------------------------------
@@ -173,41 +314,37 @@ def test_raising_a_conversion_rate_never_raises_traffic_or_budget(
 # --- Scaling ---------------------------------------------------------------------------------
 
 
-def rounding_excess(rates: list[float]) -> list[float]:
-    """Worst-case amount by which each rounded count exceeds its exact value, top first.
-
-    The last stage is ⌈x⌉ < x + 1, so e_last = 1. Going up one stage,
-    ⌈c / r⌉ < (v + e) / r + 1 = v / r + (e / r + 1), so e_{i-1} = e_i / r_i + 1.
-    """
-    excess = [1.0]
-    for rate in reversed(rates):
-        excess.append(excess[-1] / rate + 1)
-    return excess[::-1]
-
-
 @SETTINGS
 @given(plan=plans(returning=False))
 def test_doubling_the_target_doubles_every_requirement_up_to_rounding(plan: Plan) -> None:
-    """Exact values double; only the rounding differs, by less than 2·e_i one way, e_i the other.
+    """Exact needs double; only the rounding differs, by less than 2·e_i one way, e_i the other.
 
-    With v_i the exact (unrounded) requirement for target T, every rounded count satisfies
-    v_i ≤ req_i(T) < v_i + e_i (see ``rounding_excess``). The exact requirement for 2T is
-    2·v_i, so req_i(2T) ∈ [2v_i, 2v_i + e_i) and 2·req_i(T) ∈ [2v_i, 2v_i + 2e_i); hence
-    −2e_i < req_i(2T) − 2·req_i(T) < e_i, and |difference| < 2e_i (tighter than 2e_i + 1).
-    Doubling T doubles T ÷ (AOV × orders) exactly in floating point, so only ceil_count's
-    noise allowance (relative ~1e-12 a stage, see module docstring) needs extra slack.
+    With v the exact customers and P_i the product of the rates after stage i, the count is
+    req_i = ⌈⌈v⌉ ÷ P_i⌉, and v ≤ ⌈v⌉ < v + 1 gives v/P_i ≤ req_i < (v + 1)/P_i + 1: it exceeds
+    the exact need v_i = v/P_i by less than e_i = 1/P_i + 1 (two roundings, not one a stage).
+    For the doubled target the need is v'_i, so req_i(2T) ∈ [v'_i, v'_i + e_i) and
+    2·req_i(T) ∈ [2v_i, 2v_i + 2e_i): v'_i − 2v_i − 2e_i < req_i(2T) − 2·req_i(T) <
+    v'_i − 2v_i + e_i, checked exactly. v' = 2v unless the doubled float's shortest decimal
+    is not twice the target's; no tolerance either way.
     No returning customers: they would subtract a fixed amount, which doesn't double.
     """
     doubled = plan.model_copy(update={"revenue_target": 2 * plan.revenue_target})
+    need, need_doubled = exact_need(plan), exact_need(doubled)
+    event(
+        "doubled need exactly twice"
+        if need_doubled.customers_exact == 2 * need.customers_exact
+        else "doubled decimal not twice the target's"
+    )
 
     single = [stage.required for stage in plan_backwards(plan).stages]
     double = [stage.required for stage in plan_backwards(doubled).stages]
 
-    excesses = rounding_excess(plan.conversion_rates)
-    for req_t, req_2t, excess in zip(single, double, excesses, strict=True):
+    for index, (req_t, req_2t) in enumerate(zip(single, double, strict=True)):
+        below = need.below[index]
+        excess = 1 / below + 1
+        shift = (need_doubled.customers_exact - 2 * need.customers_exact) / below
         difference = req_2t - 2 * req_t
-        slack = 1e-9 * req_2t + 1e-6
-        assert -2 * excess - slack < difference < excess + slack, (req_t, req_2t, excess)
+        assert shift - 2 * excess < difference < shift + excess, (req_t, req_2t, excess)
 
 
 # --- Serialisation ---------------------------------------------------------------------------
@@ -219,7 +356,7 @@ def round_trips(model: Any) -> None:
 
 
 def dumps_round_trip(model: PlanResult | Projection) -> None:
-    """Results are built with model_construct (ints where floats are declared): compare dumps."""
+    """A result survives a JSON round trip: the same dump, and the same JSON."""
     again = type(model).model_validate_json(model.model_dump_json())
     assert again.model_dump() == model.model_dump()
     assert json.loads(again.model_dump_json()) == json.loads(model.model_dump_json())
