@@ -1,7 +1,5 @@
 """Entry point for ``python -m planner``."""
 
-import sys
+from planner.cli import run
 
-from planner.cli import main
-
-sys.exit(main())
+run()

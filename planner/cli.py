@@ -1,53 +1,172 @@
 """``python -m planner``: the plan model from the command line, as JSON in and JSON out.
 
-Exit status: 0 on success, 2 when the input is invalid or the request can't be answered
-(one line per problem on stderr, naming the field), never a traceback.
+Exit status: 0 on success; 2 when the input is invalid, the request can't be answered or the
+output can't be written (one line per problem on stderr, naming the field); 1 for anything
+unexpected, also as one line. Never a traceback, and nothing a plan file holds reaches the
+terminal unescaped.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from planner.benchmarks import check_benchmarks
-from planner.errors import FieldProblem, PlanInvalid, PlannerError, parse_plan_json
+from planner.errors import FILE, FieldProblem, PlanInvalid, PlannerError, parse_plan_json
 from planner.funnel import plan_backwards, project_forwards
 from planner.models import Plan
 from planner.results import Driver
+from planner.types import printable
 
 EXIT_OK = 0
+EXIT_UNEXPECTED = 1
 EXIT_INVALID = 2
+EXIT_INTERRUPTED = 130
 MAX_PLAN_FILE_BYTES = 1_000_000
+MAX_PROBLEM_LINES = 50  # a file of 100,000 unknown keys is one mistake, not 100,000 lines
+OUTPUT = "(output)"
+
+
+class OutputFailed(Exception):
+    """Standard output is closed or can't take the result (a full disk, ``> /dev/full``)."""
 
 
 def main(
-    argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr
+    argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
-    """Run one CLI command and return its exit status."""
-    args = _parser().parse_args(argv)
+    """Run one CLI command and return its exit status; never raises but ``SystemExit``."""
+    out = sys.stdout if stdout is None else stdout
+    err = sys.stderr if stderr is None else stderr
     try:
-        output = args.command(args)
+        return _run(argv, out, err)
+    except KeyboardInterrupt:
+        _say(err, "interrupted")
+        return EXIT_INTERRUPTED
+    except Exception as error:  # the promise: one line, whatever went wrong
+        detail = str(error)
+        detail = detail if len(detail) <= 200 else detail[:199] + "…"
+        _say(err, f"unexpected error ({type(error).__name__}: {detail}); please report it")
+        return EXIT_UNEXPECTED
+
+
+def run() -> NoReturn:
+    """``python -m planner``: ``main``, then an exit whose final flush can't fail loudly.
+
+    argparse's ``--help`` ignores a failed write, and Python flushes stdout once more at
+    exit; either would end in "Exception ignored ..." on a full disk.
+    """
+    try:
+        status = main()
+    except SystemExit as exiting:
+        code = exiting.code
+        status = EXIT_OK if code is None else code if isinstance(code, int) else EXIT_INVALID
+    if sys.stdout is not None:
+        try:
+            sys.stdout.flush()
+        except OSError as error:
+            _discard(sys.stdout)
+            _say(sys.stderr, f"{OUTPUT}: can't be written: {_reason(error)}")
+            status = status or EXIT_INVALID
+    sys.exit(status)
+
+
+def _run(argv: list[str] | None, stdout: TextIO | None, stderr: TextIO | None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        text = _to_json(args.command(args))
+        _write(stdout, text)
     except PlanInvalid as invalid:
-        for problem in invalid.problems:
-            print(problem, file=stderr)
+        _report(stderr, invalid.problems)
         return EXIT_INVALID
     except PlannerError as error:
-        print(f"{error} {error.hint}", file=stderr)
+        _say(stderr, f"{error} {error.hint}")
         return EXIT_INVALID
-    try:
-        json.dump(output, stdout, indent=2, ensure_ascii=False)
-        stdout.write("\n")
-        stdout.flush()
     except BrokenPipeError:  # piped into `head`: the reader has all it wanted
-        sys.stdout = None  # stop the interpreter's final flush
+        _discard(stdout)
+    except OutputFailed as failed:
+        _discard(stdout)
+        _say(stderr, f"{OUTPUT}: {failed}")
+        return EXIT_INVALID
     return EXIT_OK
 
 
+def _to_json(output: Any) -> str:
+    try:
+        return json.dumps(output, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    except ValueError:  # a result that is not a finite number: never print NaN or Infinity
+        problem = FieldProblem(
+            "(result)",
+            "is too large to be a finite number; make the plan's numbers smaller",
+            "result_not_finite",
+        )
+        raise PlanInvalid([problem]) from None
+
+
+def _write(stdout: TextIO | None, text: str) -> None:
+    if stdout is None:
+        raise OutputFailed("standard output is closed")
+    try:
+        stdout.write(text)
+        stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise OutputFailed(f"can't be written: {error.strerror or error}") from None
+
+
+def _discard(stream: TextIO | None) -> None:
+    """Point a failed stream at the null device, so the interpreter's final flush succeeds.
+
+    Otherwise Python retries the write at exit and prints "Exception ignored ...".
+    """
+    try:
+        descriptor = stream.fileno() if stream is not None else -1
+    except (OSError, ValueError):  # an in-memory stream: nothing is flushed at exit
+        return
+    if descriptor < 0:
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, descriptor)
+    os.close(null)
+
+
+def _say(stderr: TextIO | None, line: str) -> None:
+    """One line on stderr, control characters escaped; silent if stderr itself is gone."""
+    if stderr is None:
+        return
+    try:
+        print(printable(line), file=stderr, flush=True)
+    except (OSError, ValueError):
+        _discard(stderr)
+
+
+def _report(stderr: TextIO | None, problems: list[FieldProblem]) -> None:
+    for problem in problems[:MAX_PROBLEM_LINES]:
+        _say(stderr, str(problem))
+    if len(problems) > MAX_PROBLEM_LINES:
+        hidden = len(problems) - MAX_PROBLEM_LINES
+        _say(stderr, f"(plan): {hidden:,} more problems not shown; fix the ones above first")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (argparse prints the usage, then the error)."""
+
+    def error(self, message: str) -> NoReturn:
+        _say(sys.stderr, f"{self.prog}: {message} (see {self.prog} --help)")
+        raise SystemExit(EXIT_INVALID)
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        """``--help``: argparse would drop a failed write silently and exit 0."""
+        if message:
+            _write(file or sys.stderr, message)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m planner", description="Plan revenue goals backwards through a funnel."
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
@@ -92,18 +211,38 @@ def _warnings(plan: Plan) -> list[dict[str, Any]]:
 
 def read_plan(file: str) -> Plan:
     """Read and validate a plan file; every failure becomes ``PlanInvalid``."""
-    try:
-        raw = sys.stdin.buffer.read(MAX_PLAN_FILE_BYTES + 1) if file == "-" else _read_file(file)
-    except OSError as error:
-        raise PlanInvalid(
-            [FieldProblem("(file)", f"can't be read: {error.strerror}", "io")]
-        ) from None
+    raw = _read_stdin() if file == "-" else _read_file(file)
     if len(raw) > MAX_PLAN_FILE_BYTES:
         message = f"is larger than {MAX_PLAN_FILE_BYTES:,} bytes; a plan file is a few KB"
-        raise PlanInvalid([FieldProblem("(file)", message, "too_large")])
+        raise PlanInvalid([FieldProblem(FILE, message, "too_large")])
     return parse_plan_json(raw)
 
 
+def _unreadable(reason: str, code: str = "io") -> PlanInvalid:
+    return PlanInvalid([FieldProblem(FILE, f"can't be read: {reason}", code)])
+
+
+def _read_stdin() -> bytes:
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # `<&-`, or a service started without standard input
+        raise _unreadable(
+            "standard input is closed; give a file name, or pipe the plan in", "stdin_closed"
+        )
+    try:
+        data: bytes = stream.read(MAX_PLAN_FILE_BYTES + 1)
+    except (OSError, ValueError) as error:
+        raise _unreadable(_reason(error)) from None
+    return data
+
+
 def _read_file(file: str) -> bytes:
-    with Path(file).open("rb") as handle:
-        return handle.read(MAX_PLAN_FILE_BYTES + 1)
+    try:
+        with Path(file).open("rb") as handle:
+            return handle.read(MAX_PLAN_FILE_BYTES + 1)
+    except (OSError, ValueError) as error:  # ValueError: a NUL byte in the name
+        raise _unreadable(_reason(error)) from None
+
+
+def _reason(error: Exception) -> str:
+    strerror = getattr(error, "strerror", None)
+    return str(strerror or error or type(error).__name__)

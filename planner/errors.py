@@ -2,23 +2,36 @@
 
 Every entry point (the CLI, the page) goes through ``parse_plan``/``parse_plan_json`` so a
 user always sees ``stages[2].conversion_rate: must be > 0 and ≤ 1, got 1.2`` and never a
-traceback.
+traceback. Whatever the input echoes back (unknown keys, names, values) is shown with its
+control characters escaped, so no message can fake a line or drive the terminal.
+
+A plan file is read strictly: UTF-8 only, every key once per object, numbers that fit in a
+float, nesting no deeper than a plan needs. Each refusal names the line and column.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import json.decoder
+import json.scanner
+import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from planner.models import RULES_ERROR, Plan
-from planner.types import format_number
+from planner.types import format_number, printable
+
+FILE = "(file)"
+MAX_NESTING = 20  # a plan nests 3 deep (plan → stages list → stage); 20 is generous
+_LONGEST_KEY_SHOWN = 40
+_LONGEST_NUMBER_SHOWN = 24
 
 
 @dataclass(frozen=True)
@@ -31,7 +44,7 @@ class FieldProblem:
     context: Mapping[str, Any] = dataclass_field(default_factory=dict)
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
+        return printable(f"{self.field}: {self.message}")
 
 
 class PlannerError(Exception):
@@ -61,8 +74,13 @@ def field_path(location: Iterable[str | int]) -> str:
         if isinstance(part, int):
             path += f"[{part}]"
         else:
-            path += f".{part}" if path else str(part)
-    return path or "(plan)"
+            name = _cut(str(part), _LONGEST_KEY_SHOWN) or '""'  # an empty key is a key too
+            path += f".{name}" if path else name
+    return printable(path) or "(plan)"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def problems_from(error: ValidationError, model: type[BaseModel] = Plan) -> list[FieldProblem]:
@@ -78,10 +96,15 @@ def _problems_from_detail(detail: ErrorDetails, model: type[BaseModel]) -> list[
     context = dict(detail.get("ctx") or {})
     if detail["type"] == RULES_ERROR:
         return [
-            FieldProblem(field_path([*location, *_split(rule.field)]), rule.message, "rule")
+            FieldProblem(
+                field_path([*location, *_split(rule.field)]), printable(rule.message), "rule"
+            )
             for rule in context["problems"]
         ]
-    message = _message(detail, model)
+    got = detail.get("input")
+    if isinstance(got, UnreadableNumber) and detail["type"] != "extra_forbidden":
+        return [got.problem(field_path(location))]
+    message = printable(_message(detail, model))
     return [FieldProblem(field_path(location), message, detail["type"], context)]
 
 
@@ -127,7 +150,7 @@ def _text_message(detail: ErrorDetails) -> str:
         return f"must be text, got {_show(got)}"
     if kind == "string_too_long" and isinstance(got, str):
         limit = (detail.get("ctx") or {}).get("max_length")
-        return f"must be at most {limit} characters long, got {len(got)}"
+        return f"must be at most {limit} characters long, got {len(got):,}"
     return _pydantic_message(detail)
 
 
@@ -137,10 +160,16 @@ def _pydantic_message(detail: ErrorDetails) -> str:
 
 
 def _show(value: Any) -> str:
+    """A value as JSON, cut to 60 characters, control characters escaped."""
     if isinstance(value, float):
         return format_number(value)
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."
+    if isinstance(value, UnreadableNumber):
+        return _cut(value.text, _LONGEST_NUMBER_SHOWN)
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (ValueError, RecursionError):  # a circular or absurdly deep structure
+        text = f"a {type(value).__name__}"
+    return printable(text if len(text) <= 60 else text[:57] + "...")
 
 
 def _unknown_field_message(location: tuple[str | int, ...], model: type[BaseModel]) -> str:
@@ -186,14 +215,258 @@ def parse_plan(data: Any) -> Plan:
 
 
 def parse_plan_json(text: str | bytes) -> Plan:
-    """Validate a plan file's text, or raise ``PlanInvalid`` (JSON syntax errors included)."""
+    """Validate a plan file's text, or raise ``PlanInvalid`` (JSON syntax errors included).
+
+    Bytes must be UTF-8 (a byte-order mark is allowed); UTF-16 and UTF-32 are named as such.
+    """
     if isinstance(text, bytes):
-        text = text.decode("utf-8-sig", errors="replace")
+        text = _decode(text)
+    return parse_plan(load_json(text.lstrip("\ufeff")))
+
+
+def _refuse(message: str, code: str, **context: Any) -> NoReturn:
+    raise PlanInvalid([FieldProblem(FILE, message, code, context)])
+
+
+def _decode(raw: bytes) -> str:
+    encoding = json.detect_encoding(raw)
+    if encoding.startswith(("utf-16", "utf-32")):
+        name = encoding[:6].upper()
+        _refuse(f"is {name}; save it as UTF-8", "encoding", encoding=name)
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
-        data = json.loads(text.lstrip("\ufeff"))
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start].decode("utf-8")
+        line, column = _line_and_column(before, len(before))
+        byte = f"0x{raw[error.start]:02X}"
+        _refuse(
+            f"is not UTF-8: invalid byte {byte} at line {line}, column {column}; save it as UTF-8",
+            "not_utf8",
+            byte=byte,
+            line=line,
+            column=column,
+        )
+
+
+def _line_and_column(text: str, position: int) -> tuple[int, int]:
+    """1-based, counted in characters as ``json`` does."""
+    line = text.count("\n", 0, position) + 1
+    return line, position - text.rfind("\n", 0, position)
+
+
+# --- Reading JSON strictly --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnreadableNumber:
+    """A number in a plan file too large (``1e400``, 5,000 digits) or too small for a float.
+
+    The decoder puts it where the number stood, so the field it belongs to can be named.
+    """
+
+    text: str
+    too: str  # "large" or "small"
+
+    def __str__(self) -> str:
+        return self.text
+
+    def problem(self, field: str) -> FieldProblem:
+        """The one-line refusal for ``field``."""
+        digits = sum(character.isdigit() for character in self.text)
+        shown = self.text
+        if len(shown) > _LONGEST_NUMBER_SHOWN:
+            shown = f"a number {digits:,} digits long"
+        message = f"is a number too {self.too} to work with, got {shown}"
+        return FieldProblem(field, message, f"number_too_{self.too}", {"got": shown})
+
+
+class _DuplicateKey(Exception):
+    """Raised by the fast decoder; the locator then finds where."""
+
+
+class _Refused(Exception):
+    def __init__(self, problem: FieldProblem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+_NONZERO_DIGIT = re.compile("[1-9]")
+
+
+def _parse_int(text: str) -> int | UnreadableNumber:
+    # int() refuses more than 4,300 digits; anything past 1e308 is no use to a plan anyway.
+    if len(text) > 300 and math.isinf(float(text)):
+        return UnreadableNumber(text, "large")
+    return int(text)
+
+
+def _parse_float(text: str) -> float | UnreadableNumber:
+    value = float(text)
+    if math.isinf(value):
+        return UnreadableNumber(text, "large")
+    if value == 0 and _NONZERO_DIGIT.search(re.split("[eE]", text)[0]):
+        return UnreadableNumber(text, "small")  # 1e-400 would silently become 0
+    return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        raise _DuplicateKey
+    return data
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_unique_keys, parse_int=_parse_int, parse_float=_parse_float
+)
+
+
+def load_json(text: str) -> Any:
+    """Decode a plan file's JSON, or raise ``PlanInvalid`` naming the line and column."""
+    try:
+        data = _DECODER.decode(text)
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
-        raise PlanInvalid(
-            [FieldProblem("(file)", f"is not valid JSON: {error.msg} at {where}", "json")]
-        ) from None
-    return parse_plan(data)
+        _refuse(
+            f"is not valid JSON: {error.msg} at {where}",
+            "json",
+            reason=error.msg,
+            line=error.lineno,
+            column=error.colno,
+        )
+    except (_DuplicateKey, RecursionError):
+        _locate_problem(text)
+    if _depth(data) > MAX_NESTING:
+        _locate_problem(text)
+    if "\\u" in text:
+        _refuse_lone_surrogate(text)
+    return data
+
+
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
+
+
+def _refuse_lone_surrogate(text: str) -> None:
+    r"""Refuse ``\ud800`` without its other half: it decodes to no character at all.
+
+    Runs on text json has accepted, so every backslash is inside a string.
+    """
+    high: re.Match[str] | None = None  # a first half waiting for its second
+    lone: re.Match[str] | None = None
+    for escape in _ESCAPE.finditer(text):
+        code = int(escape.group(1), 16) if escape.group(1) else -1
+        is_low = 0xDC00 <= code <= 0xDFFF
+        if high is not None:
+            if is_low and escape.start() == high.end():
+                high = None
+                continue
+            lone = high
+            break
+        if 0xD800 <= code <= 0xDBFF:
+            high = escape
+        elif is_low:
+            lone = escape
+            break
+    lone = lone or high
+    if lone is not None:
+        line, column = _line_and_column(text, lone.start())
+        _refuse(
+            f"has {lone.group()} at line {line}, column {column}: half of a UTF-16 pair, "
+            "not a character; remove it",
+            "lone_surrogate",
+            escape=lone.group(),
+            line=line,
+            column=column,
+        )
+
+
+def _depth(data: Any) -> int:
+    """How deeply lists and objects nest (without recursion); stops counting past the limit."""
+    deepest, stack = 0, [(data, 1)]
+    while stack and deepest <= MAX_NESTING:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _locate_problem(text: str) -> NoReturn:
+    """Re-read ``text`` slowly to say where it nests too deep or repeats a key."""
+    try:
+        _Locator().decode(text)
+    except _Refused as refused:
+        raise PlanInvalid([refused.problem]) from None
+    except (ValueError, RecursionError):
+        pass
+    _refuse("can't be read as a plan", "unreadable")  # not reached for text json accepts
+
+
+class _Locator(json.JSONDecoder):
+    """Python's pure-Python JSON scanner, told each object's and list's position.
+
+    Only used on text the fast decoder has already accepted up to the problem, so the
+    scanner's leniencies (it would take Arabic-Indic digits) never come into play.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            object_pairs_hook=list,
+            parse_int=lambda _text: 0,
+            parse_float=lambda _text: 0.0,
+        )
+        self.depth = 0
+        self.parse_object = self._object
+        self.parse_array = self._array
+        self.scan_once = json.scanner.py_make_scanner(self)  # type: ignore[attr-defined]
+
+    def _enter(self, text: str, position: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            line, column = _line_and_column(text, position)
+            message = (
+                f"nests lists and objects more than {MAX_NESTING} deep at line {line}, "
+                f"column {column}; a plan needs 3"
+            )
+            context = {"limit": MAX_NESTING, "line": line, "column": column}
+            raise _Refused(FieldProblem(FILE, message, "too_deep", context))
+
+    def _object(self, s_and_end: tuple[str, int], *args: Any) -> tuple[Any, int]:
+        text, start = s_and_end
+        self._enter(text, start - 1)
+        pairs, end = json.decoder.JSONObject(s_and_end, *args)  # type: ignore[attr-defined]
+        self.depth -= 1
+        seen: set[str] = set()
+        for index, (key, _value) in enumerate(pairs):
+            if key in seen:
+                self._duplicate(text, start, index, key, args[1])
+            seen.add(key)
+        return pairs, end
+
+    def _array(self, s_and_end: tuple[str, int], scan_once: Any) -> tuple[Any, int]:
+        text, start = s_and_end
+        self._enter(text, start - 1)
+        values, end = json.decoder.JSONArray(s_and_end, scan_once)  # type: ignore[attr-defined]
+        self.depth -= 1
+        return values, end
+
+    @staticmethod
+    def _duplicate(text: str, start: int, index: int, key: str, scan_once: Any) -> NoReturn:
+        """Refuse the ``index``-th key of the object opened at ``start``: it came before."""
+        whitespace = json.decoder.WHITESPACE.match  # type: ignore[attr-defined]
+        position = whitespace(text, start).end()
+        for _ in range(index):  # skip key: value, pairs before the repeat
+            _key, position = json.decoder.scanstring(text, position + 1)  # type: ignore[attr-defined]
+            position = whitespace(text, whitespace(text, position).end() + 1).end()
+            _value, position = scan_once(text, position)
+            position = whitespace(text, whitespace(text, position).end() + 1).end()
+        line, column = _line_and_column(text, position)
+        shown = printable(_cut(key, _LONGEST_KEY_SHOWN))
+        message = (
+            f'repeats the key "{shown}" at line {line}, column {column}; '
+            "each key may appear once in an object"
+        )
+        context = {"key": shown, "line": line, "column": column}
+        raise _Refused(FieldProblem(FILE, message, "duplicate_key", context))

@@ -9,13 +9,23 @@ fields, and each failure names the field it belongs to (see ``planner.errors``).
 from __future__ import annotations
 
 import itertools
-from datetime import date
 from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from planner.types import Cost, Count, Money, OrdersPerCustomer, Rate, Share
+from planner.types import (
+    Cost,
+    Count,
+    CurrencyCode,
+    Money,
+    Name,
+    OrdersPerCustomer,
+    PlanDate,
+    Rate,
+    Share,
+    printable,
+)
 
 MIN_STAGES = 2
 MAX_STAGES = 8
@@ -31,23 +41,6 @@ class Model(BaseModel):
     )
 
 
-def _non_empty(text: str) -> str:
-    if not text:
-        raise PydanticCustomError("empty", "must not be empty")
-    return text
-
-
-def _currency_code(text: str) -> str:
-    code = text.upper()
-    if len(code) != 3 or not code.isalpha() or not code.isascii():
-        raise PydanticCustomError(
-            "currency",
-            "must be a 3-letter ISO 4217 code such as USD or SAR, got '{got}'",
-            {"got": text},
-        )
-    return code
-
-
 def _stage_count(stages: Any) -> Any:
     """Refuse a wrong number of stages before validating each one (100 stages, 1 message)."""
     if isinstance(stages, list) and not MIN_STAGES <= len(stages) <= MAX_STAGES:
@@ -59,12 +52,6 @@ def _stage_count(stages: Any) -> Any:
     return stages
 
 
-Name = Annotated[str, Field(max_length=80), AfterValidator(_non_empty)]
-CurrencyCode = Annotated[
-    str, AfterValidator(_currency_code), Field(description="ISO 4217 code, e.g. USD, EUR, SAR.")
-]
-
-
 class RuleProblem(NamedTuple):
     """One broken cross-field rule, addressed to the field a user must change."""
 
@@ -74,16 +61,18 @@ class RuleProblem(NamedTuple):
 
 def rules_error(problems: list[RuleProblem]) -> PydanticCustomError:
     """Carry several field-addressed problems out of one model validator."""
-    summary = "; ".join(f"{problem.field}: {problem.message}" for problem in problems)
-    pairs = tuple(problems)
+    pairs = tuple(RuleProblem(problem.field, printable(problem.message)) for problem in problems)
+    summary = "; ".join(f"{problem.field}: {problem.message}" for problem in pairs)
     return PydanticCustomError(RULES_ERROR, "{summary}", {"summary": summary, "problems": pairs})
 
 
 class Period(Model):
     """The planning period, both days included."""
 
-    start: date = Field(description="First day of the period (YYYY-MM-DD).")
-    end: date = Field(description="Last day of the period, included (YYYY-MM-DD).")
+    start: PlanDate = Field(description="First day of the period (YYYY-MM-DD, years 1900–2199).")
+    end: PlanDate = Field(
+        description="Last day of the period, included (YYYY-MM-DD, years 1900–2199)."
+    )
 
     @model_validator(mode="after")
     def _end_not_before_start(self) -> Period:

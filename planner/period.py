@@ -8,6 +8,12 @@ from typing import Literal
 
 from planner.models import Period
 
+# The years a plan's dates may lie in: wide enough for any real plan, narrow enough that every
+# preset and every "one period later" stays far inside the calendar (which ends in 9999).
+# Defined beside the date type that enforces them; named here for the page's Year input.
+from planner.types import MAX_YEAR as MAX_YEAR
+from planner.types import MIN_YEAR as MIN_YEAR
+
 PeriodKind = Literal["month", "quarter", "year", "custom"]
 DAYS_PER_WEEK = 7
 # Spelled out so labels never depend on the machine's locale.
@@ -57,6 +63,8 @@ def period_months(period: Period) -> float:
         month_end = day.replace(day=days_in_month)
         covered = (min(month_end, period.end) - day).days + 1
         months += covered / days_in_month
+        if month_end >= period.end:  # never step past the period (nor past 9999-12-31)
+            break
         day = month_end + timedelta(days=1)
     return months
 

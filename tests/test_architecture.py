@@ -1,7 +1,8 @@
 """The layering the project relies on, checked from the source with ``ast``.
 
 - ``planner/`` is the pure domain: it never imports streamlit or the UI packages, so it can
-  be tested, benchmarked and run from the CLI without a browser.
+  be tested, benchmarked and run from the CLI without a browser. Besides the standard
+  library it imports only pydantic (the models) and babel (ISO 4217 currency codes).
 - ``planner/`` does no file or database I/O; only ``planner/cli.py`` reads plan files.
 - Every page script in ``pages/`` is reachable: ``app.py`` registers it with ``st.Page`` for
   ``st.navigation``.
@@ -10,6 +11,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +37,7 @@ IO_MODULES = {
     "fileinput",
 }
 IO_ALLOWED = {"planner/cli.py"}  # the CLI reads plan files
+THIRD_PARTY_ALLOWED = {"pydantic", "pydantic_core", "babel"}
 
 
 def planner_files() -> list[Path]:
@@ -86,6 +89,18 @@ def test_planner_does_not_import_the_ui(path: Path) -> None:
         f"{relative(path)}:{line} imports {module}"
         for line, module in imported_modules(parse(path))
         if module in UI_MODULES
+    ]
+
+    assert offending == []
+
+
+@pytest.mark.parametrize("path", planner_files(), ids=relative)
+def test_planner_imports_only_the_standard_library_pydantic_and_babel(path: Path) -> None:
+    allowed = set(sys.stdlib_module_names) | THIRD_PARTY_ALLOWED | {"planner"}
+    offending = [
+        f"{relative(path)}:{line} imports {module}"
+        for line, module in imported_modules(parse(path))
+        if module not in allowed
     ]
 
     assert offending == []

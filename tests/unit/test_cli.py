@@ -1,10 +1,13 @@
 """``python -m planner``: JSON in, JSON out, exit 2 with one line per problem on bad input.
 
-Most tests call ``planner.cli.main`` in-process for speed; one runs the real module.
+Most tests call ``planner.cli.main`` in-process for speed; the ones about the process itself
+(closed standard input, an unwritable standard output) run the real module.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import io
 import json
 import subprocess
@@ -12,10 +15,14 @@ import sys
 import types
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from planner.cli import EXIT_INVALID, EXIT_OK, MAX_PLAN_FILE_BYTES, main
+import planner.cli
+from planner.cli import EXIT_INVALID, EXIT_OK, EXIT_UNEXPECTED, MAX_PLAN_FILE_BYTES, main
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "q1-store-plan.json"
@@ -51,7 +58,7 @@ def test_plan_as_a_real_subprocess() -> None:
     output = json.loads(completed.stdout)
     assert output.keys() >= RESULT_KEYS
     assert all({"name", "required"} <= stage.keys() for stage in output["stages"])
-    assert [stage["required"] for stage in output["stages"]] == [123483, 55567, 6668, 3334, 2000]
+    assert [stage["required"] for stage in output["stages"]] == [123457, 55556, 6667, 3334, 2000]
     assert output["new_customers"] == 2000
     assert output["orders"] == 2000
     assert output["revenue"] == 120000
@@ -67,7 +74,7 @@ def test_plan_in_process() -> None:
     assert output["plan"] == "Q1 store plan"
     assert output["direction"] == "backward"
     assert output["stages"][0]["name"] == "Sessions"
-    assert output["stages"][0]["required"] == 123483
+    assert output["stages"][0]["required"] == 123457
 
 
 def test_invalid_file_lists_each_problem_by_field(
@@ -326,3 +333,488 @@ def test_plan_output_carries_benchmark_warnings_with_their_source(tmp_path: Path
 def test_a_typical_plan_has_no_warnings() -> None:
     status, out, _ = run("plan", str(EXAMPLE))
     assert (status, json.loads(out)["warnings"]) == (0, [])
+
+
+# --- Hostile input: one line per problem, never a traceback, never a raw control character ---
+
+
+def assert_clean(err: str) -> None:
+    """No traceback and nothing that could move the cursor, fake a line or hide in the text."""
+    assert "Traceback" not in err
+    assert "Exception ignored" not in err
+    assert all(line.isprintable() for line in err.splitlines()), err
+    assert "\r" not in err
+    assert "\x1b" not in err
+
+
+def run_bytes(tmp_path: Path, raw: bytes, *options: str) -> tuple[int, str, str]:
+    path = tmp_path / "plan.json"
+    path.write_bytes(raw)
+    command = options[0] if options else "plan"
+    status, out, err = run(command, str(path), *options[1:])
+    assert_clean(err)
+    return status, out, err
+
+
+EXAMPLE_TEXT = EXAMPLE.read_text(encoding="utf-8")
+
+
+def example_with(old: str, new: str) -> bytes:
+    assert old in EXAMPLE_TEXT
+    return EXAMPLE_TEXT.replace(old, new, 1).encode()
+
+
+HOSTILE_FILES = [
+    pytest.param(
+        ('{"name": ' + "[" * 1000 + "]" * 1000 + "}").encode(),
+        ["(file): nests lists and objects more than 20 deep at line 1, column 29; a plan needs 3"],
+        id="json-1000-deep",
+    ),
+    pytest.param(
+        example_with("120000", "1" * 4301),
+        ["revenue_target: is a number too large to work with, got a number 4,301 digits long"],
+        id="integer-of-4301-digits",
+    ),
+    pytest.param(
+        example_with("120000", "1e400"),
+        ["revenue_target: is a number too large to work with, got 1e400"],
+        id="number-beyond-a-float",
+    ),
+    pytest.param(
+        example_with("120000", "1000000000000001"),
+        ["revenue_target: must be > 0 and ≤ 1,000,000,000,000, got 1,000,000,000,000,001"],
+        id="number-just-over-the-limit",
+    ),
+    pytest.param(
+        example_with('"2027-03-31"', '"9999-12-31"'),
+        [
+            "period.end: must be in the years 1900–2199, got 9999-12-31",
+        ],
+        id="period-ends-in-december-9999",
+    ),
+    pytest.param(
+        example_with(
+            '"start": "2027-01-01", "end": "2027-03-31"',
+            '"start": "9999-12-01", "end": "9999-12-31"',
+        ),
+        [
+            "period.start: must be in the years 1900–2199, got 9999-12-01",
+            "period.end: must be in the years 1900–2199, got 9999-12-31",
+        ],
+        id="period-in-december-9999",
+    ),
+    pytest.param(
+        EXAMPLE_TEXT.encode().replace(b"Product views", b"Product vi\xe9ws"),
+        ["(file): is not UTF-8: invalid byte 0xE9 at line 9, column 25; save it as UTF-8"],
+        id="latin-1-byte",
+    ),
+    pytest.param(
+        EXAMPLE_TEXT.encode("utf-16"),
+        ["(file): is UTF-16; save it as UTF-8"],
+        id="utf-16-with-bom",
+    ),
+    pytest.param(
+        EXAMPLE_TEXT.encode("utf-16-le"),
+        ["(file): is UTF-16; save it as UTF-8"],
+        id="utf-16-without-bom",
+    ),
+    pytest.param(
+        EXAMPLE_TEXT.encode("utf-32"),
+        ["(file): is UTF-32; save it as UTF-8"],
+        id="utf-32",
+    ),
+    pytest.param(
+        example_with('"currency": "USD",', '"currency": "USD",\n  "currency": "EUR",'),
+        [
+            '(file): repeats the key "currency" at line 4, column 3; '
+            "each key may appear once in an object"
+        ],
+        id="duplicate-key",
+    ),
+    pytest.param(
+        example_with('"2027-01-01"', "1798761600"),
+        [
+            'period.start: must be a date written as text like "2027-01-31", '
+            "got the number 1798761600"
+        ],
+        id="integer-date",
+    ),
+    pytest.param(
+        example_with("120000", '"120000"'),
+        ['revenue_target: must be a number, got "120000" (text)'],
+        id="number-as-text",
+    ),
+    pytest.param(
+        example_with("120000", '"1e5"'),
+        ['revenue_target: must be a number, got "1e5" (text)'],
+        id="scientific-number-as-text",
+    ),
+    pytest.param(
+        example_with("120000", '"120_000"'),
+        ['revenue_target: must be a number, got "120_000" (text)'],
+        id="underscored-number-as-text",
+    ),
+    pytest.param(
+        example_with('"USD"', '"XYZ"'),
+        [
+            'currency: "XYZ" is not a current ISO 4217 currency code; '
+            "use one such as USD, EUR or SAR"
+        ],
+        id="unknown-currency",
+    ),
+    pytest.param(
+        example_with('"Checkout"', '"Checkout\\n(file): all good\\u001b[2J"'),
+        [
+            "stages[3].name: must not contain control characters such as \\n, "
+            'got "Checkout\\n(file): all good\\x1b[2J"'
+        ],
+        id="newline-and-ansi-in-a-stage-name",
+    ),
+    pytest.param(
+        example_with('"currency"', '"cur\\nrency\\u001b[2J"'),
+        ["cur\\nrency\\x1b[2J: unknown field; did you mean 'currency'?"],
+        id="control-characters-in-an-unknown-key",
+    ),
+    pytest.param(
+        example_with('"Q1 store plan"', '"Q1 \\u202e nalp"'),
+        ['name: must not contain control characters such as \\u202e, got "Q1 \\u202e nalp"'],
+        id="bidi-override-in-the-plan-name",
+    ),
+    pytest.param(
+        example_with('"Q1 store plan"', '"Q1 \\ud800"'),
+        [
+            "(file): has \\ud800 at line 2, column 15: half of a UTF-16 pair, "
+            "not a character; remove it"
+        ],
+        id="lone-surrogate",
+    ),
+]
+
+
+@pytest.mark.parametrize(("raw", "lines"), HOSTILE_FILES)
+def test_hostile_plan_files_are_one_line_each(tmp_path: Path, raw: bytes, lines: list[str]) -> None:
+    status, out, err = run_bytes(tmp_path, raw)
+
+    assert (status, out) == (EXIT_INVALID, "")
+    assert err.splitlines() == lines
+
+
+@pytest.mark.parametrize(("raw", "lines"), HOSTILE_FILES)
+def test_hostile_plan_files_on_standard_input(
+    monkeypatch: pytest.MonkeyPatch, raw: bytes, lines: list[str]
+) -> None:
+    stdin_with(monkeypatch, raw)
+
+    status, out, err = run("project", "-", "--traffic", "1000")
+
+    assert (status, out) == (EXIT_INVALID, "")
+    assert err.splitlines() == lines
+
+
+def test_utf8_with_bom_still_works(tmp_path: Path) -> None:
+    status, out, err = run_bytes(tmp_path, b"\xef\xbb\xbf" + EXAMPLE.read_bytes())
+
+    assert (status, err) == (EXIT_OK, "")
+    assert json.loads(out)["new_customers"] == 2000
+
+
+@pytest.mark.parametrize(
+    ("option", "field"),
+    [
+        pytest.param("--budget=1e308", "budget", id="budget-1e308"),
+        pytest.param("--traffic=1e303", "traffic", id="traffic-1e303"),
+        pytest.param("--traffic=inf", "traffic", id="traffic-inf"),
+        pytest.param("--budget=-1e308", "budget", id="budget-minus-1e308"),
+    ],
+)
+def test_forward_amounts_too_large_are_one_line(option: str, field: str) -> None:
+    status, out, err = run("project", str(EXAMPLE), option)
+
+    assert_clean(err)
+    assert (status, out) == (EXIT_INVALID, "")
+    [line] = err.splitlines()
+    assert line.startswith(f"{field}: ")
+
+
+def test_stdin_missing_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", None)
+
+    status, out, err = run("plan", "-")
+
+    assert (status, out) == (EXIT_INVALID, "")
+    assert err.splitlines() == [
+        "(file): can't be read: standard input is closed; give a file name, or pipe the plan in"
+    ]
+
+
+def test_a_nul_byte_in_the_file_name(tmp_path: Path) -> None:
+    status, _out, err = run("plan", str(tmp_path / "a\x00b.json"))
+
+    assert_clean(err)
+    assert status == EXIT_INVALID
+    assert err.splitlines() == ["(file): can't be read: embedded null byte"]
+
+
+def test_a_file_of_many_mistakes_shows_the_first_fifty(
+    tmp_path: Path, example_plan_data: dict[str, Any]
+) -> None:
+    example_plan_data.update({f"extra{index}": index for index in range(200)})
+
+    status, _out, err = run("plan", write_plan(tmp_path, example_plan_data))
+
+    assert status == EXIT_INVALID
+    lines = err.splitlines()
+    assert len(lines) == 51
+    assert lines[-1] == "(plan): 150 more problems not shown; fix the ones above first"
+
+
+def test_unexpected_errors_are_one_line_and_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(_plan: Any) -> None:
+        raise RuntimeError("boom\nTraceback (most recent call last):\x1b[2J")
+
+    monkeypatch.setattr(planner.cli, "plan_backwards", explode)
+
+    status, out, err = run("plan", str(EXAMPLE))
+
+    assert (status, out) == (EXIT_UNEXPECTED, "")
+    assert err.splitlines() == [
+        "unexpected error (RuntimeError: boom\\nTraceback (most recent call last):\\x1b[2J); "
+        "please report it"
+    ]
+    assert "\x1b" not in err
+
+
+def test_ctrl_c_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupt(_plan: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(planner.cli, "plan_backwards", interrupt)
+
+    status, out, err = run("plan", str(EXAMPLE))
+
+    assert (status, out, err) == (130, "", "interrupted\n")
+
+
+def test_a_number_beyond_a_float_as_the_whole_file(tmp_path: Path) -> None:
+    status, _out, err = run_bytes(tmp_path, b"1e400")
+
+    assert status == EXIT_INVALID
+    assert err.splitlines() == ["(plan): must be a JSON object, got 1e400"]
+
+
+def test_a_result_that_is_not_finite_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the arithmetic returns, the CLI never prints NaN or Infinity as JSON."""
+    monkeypatch.setattr(planner.cli, "_warnings", lambda _plan: [float("inf")])
+
+    status, out, err = run("plan", str(EXAMPLE))
+
+    assert (status, out) == (EXIT_INVALID, "")
+    assert err.splitlines() == [
+        "(result): is too large to be a finite number; make the plan's numbers smaller"
+    ]
+
+
+def test_a_usage_error_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        run("project", str(EXAMPLE), "--traffic", "\x1b[2J")
+
+    assert raised.value.code == EXIT_INVALID
+    err = capsys.readouterr().err
+    assert_clean(err)
+    assert err.splitlines() == [
+        "python -m planner project: argument --traffic: invalid float value: '\\x1b[2J' "
+        "(see python -m planner project --help)"
+    ]
+
+
+class FullStream(io.StringIO):
+    """A stream that fails like a full disk."""
+
+    def write(self, text: str) -> int:
+        """Refuse every write, as ``/dev/full`` does."""
+        raise OSError(28, "No space left on device")
+
+
+def test_unwritable_output_in_process() -> None:
+    stderr = io.StringIO()
+
+    status = main(["plan", str(EXAMPLE)], stdout=FullStream(), stderr=stderr)
+
+    assert status == EXIT_INVALID
+    assert stderr.getvalue().splitlines() == ["(output): can't be written: No space left on device"]
+
+
+# --- The real process: closed and unwritable standard streams --------------------------------
+
+
+def run_module(shell_redirect: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    """``python -m planner ARGV REDIRECT`` through the shell, as a user types it."""
+    return subprocess.run(
+        ["sh", "-c", '"$0" -m planner "$@" ' + shell_redirect, sys.executable, *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_standard_input_closed() -> None:
+    completed = run_module("<&-", "plan", "-")
+
+    assert_clean(completed.stderr)
+    assert (completed.returncode, completed.stdout) == (EXIT_INVALID, "")
+    assert completed.stderr.splitlines() == [
+        "(file): can't be read: standard input is closed; give a file name, or pipe the plan in"
+    ]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param(["plan", "examples/q1-store-plan.json"], id="plan"),
+        pytest.param(["schema"], id="schema"),
+        pytest.param(["--help"], id="help"),
+    ],
+)
+def test_standard_output_full(argv: list[str]) -> None:
+    completed = run_module("> /dev/full", *argv)
+
+    assert_clean(completed.stderr)
+    assert completed.returncode == EXIT_INVALID
+    assert completed.stderr.splitlines() == ["(output): can't be written: No space left on device"]
+
+
+def test_standard_output_closed() -> None:
+    completed = run_module(">&-", "plan", "examples/q1-store-plan.json")
+
+    assert_clean(completed.stderr)
+    assert completed.returncode == EXIT_INVALID
+    assert completed.stderr.splitlines() == ["(output): standard output is closed"]
+
+
+def test_output_piped_into_a_reader_that_has_gone() -> None:
+    """``python -m planner schema | head -c 1``: the reader has what it wanted; exit 0."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "planner", "schema"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # the reader goes away before the planner writes
+    _out, err = process.communicate(timeout=60)
+
+    assert_clean(err)
+    assert (process.returncode, err) == (EXIT_OK, "")
+
+
+# --- Fuzzing: whatever the bytes, exit 0 or 2 and never a traceback --------------------------
+
+PLAN_PATHS = [
+    [],
+    ["name"],
+    ["currency"],
+    ["period"],
+    ["period", "start"],
+    ["period", "end"],
+    ["revenue_target"],
+    ["average_order_value"],
+    ["orders_per_customer"],
+    ["stages"],
+    ["stages", 0],
+    ["stages", 1, "name"],
+    ["stages", 2, "conversion_rate"],
+    ["acquisition_cost"],
+    ["acquisition_cost", "stage"],
+    ["acquisition_cost", "cost_per_unit"],
+    ["gross_margin"],
+    ["returning_customers"],
+    ["schema_version"],
+]
+EXAMPLE_DATA = json.loads(EXAMPLE_TEXT)
+
+hostile_text = st.text(
+    alphabet=st.sampled_from(
+        ["a", "Z", "1", "-", " ", "\n", "\x1b", "\x00", "\x85", "\u202e", "\u2028", "é", "٣", "🚀"]
+    ),
+    max_size=12,
+)
+hostile_numbers = (
+    st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.sampled_from([0, -0.0, 1e-400, 1e308, 1e-7, 10**400, 2**53 + 1])
+)
+hostile_values = st.recursive(
+    st.none() | st.booleans() | hostile_numbers | hostile_text,
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(hostile_text, children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def place(data: Any, path: list[str | int], value: Any) -> Any:
+    """``data`` with ``value`` at ``path``, or at the deepest part of it that exists."""
+    if not path:
+        return value
+    target = data
+    for part in path[:-1]:
+        try:
+            target = target[part]
+        except (KeyError, IndexError, TypeError):
+            return data
+    with contextlib.suppress(IndexError, TypeError):
+        target[path[-1]] = value
+    return data
+
+
+@st.composite
+def hostile_files(draw: st.DrawFn) -> bytes:
+    data: Any = copy.deepcopy(EXAMPLE_DATA)
+    for _ in range(draw(st.integers(min_value=0, max_value=3))):
+        path = draw(st.sampled_from(PLAN_PATHS))
+        if draw(st.booleans()):
+            path = [*path[:-1], draw(hostile_text)] if path else [draw(hostile_text)]
+        data = place(data, path, draw(hostile_values))
+    depth = draw(st.sampled_from([0, 0, 0, 25, 1500]))
+    text = "[" * depth + json.dumps(data, ensure_ascii=draw(st.booleans())) + "]" * depth
+    raw = text.encode("utf-8", errors="surrogatepass")
+    encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-8", "utf-16", "utf-8-sig"]))
+    if encoding != "utf-8":
+        raw = text.encode(encoding, errors="surrogatepass")
+    for _ in range(draw(st.integers(min_value=0, max_value=2))):  # flip, cut or insert bytes
+        at = draw(st.integers(min_value=0, max_value=len(raw)))
+        junk = draw(st.binary(max_size=3))
+        raw = raw[:at] + junk + raw[at + draw(st.integers(min_value=0, max_value=3)) :]
+    return raw
+
+
+COMMANDS = st.sampled_from(
+    [
+        ["plan", "-"],
+        ["project", "-", "--traffic=100000"],
+        ["project", "-", "--budget=50000"],
+        ["project", "-", "--traffic=1e303"],
+        ["project", "-", "--budget=nan"],
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=hostile_files(), argv=COMMANDS)
+def test_any_bytes_exit_0_or_2_without_a_traceback(raw: bytes, argv: list[str]) -> None:
+    stdin = types.SimpleNamespace(buffer=io.BytesIO(raw))
+    with mock.patch.object(sys, "stdin", stdin):
+        status, out, err = run(*argv)
+
+    assert_clean(err)
+    assert status in {EXIT_OK, EXIT_INVALID}, err
+    if status == EXIT_OK:
+        assert err == ""
+        json.loads(out)
+    else:
+        assert out == ""
+        assert err.strip(), "a refusal must say why"

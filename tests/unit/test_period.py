@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
+from pydantic import ValidationError
 
 from planner.models import Period
 from planner.period import (
+    MAX_YEAR,
+    MIN_YEAR,
     describe_period,
     month_period,
     period_days,
@@ -125,3 +129,57 @@ def test_weeks_of_a_quarter() -> None:
 )
 def test_describe_period(built: Period, label: str) -> None:
     assert describe_period(built) == label
+
+
+# --- The planning years ------------------------------------------------------------------------
+
+
+def test_planning_years() -> None:
+    assert (MIN_YEAR, MAX_YEAR) == (1900, 2199)
+
+
+@pytest.mark.parametrize(
+    ("built", "days", "months", "label"),
+    [
+        pytest.param(month_period(MIN_YEAR, 1), 31, 1.0, "January 1900", id="first-month"),
+        pytest.param(month_period(MAX_YEAR, 12), 31, 1.0, "December 2199", id="last-month"),
+        pytest.param(quarter_period(MAX_YEAR, 4), 92, 3.0, "Q4 2199", id="last-quarter"),
+        pytest.param(year_period(MAX_YEAR), 365, 12.0, "2199", id="last-year"),
+        pytest.param(year_period(MIN_YEAR), 365, 12.0, "1900", id="first-year-not-leap"),
+    ],
+)
+def test_presets_at_the_edges_of_the_planning_years(
+    built: Period, days: int, months: float, label: str
+) -> None:
+    assert period_days(built) == days
+    assert period_months(built) == months
+    assert describe_period(built) == label
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        pytest.param(date(9999, 12, 1), date(9999, 12, 31), id="december-9999"),
+        pytest.param(date(2200, 1, 1), date(2200, 1, 31), id="after-the-last-year"),
+        pytest.param(date(1899, 12, 1), date(1899, 12, 31), id="before-the-first-year"),
+    ],
+)
+def test_periods_outside_the_planning_years_are_refused(start: date, end: date) -> None:
+    with pytest.raises(ValidationError) as raised:
+        Period(start=start, end=end)
+
+    assert {error["type"] for error in raised.value.errors()} == {"year_out_of_range"}
+
+
+@pytest.mark.parametrize("builder", [month_period, quarter_period])
+def test_presets_past_the_last_year_are_refused(builder: Callable[[int, int], Period]) -> None:
+    with pytest.raises(ValidationError):
+        builder(MAX_YEAR + 1, 1)
+
+
+def test_period_months_never_steps_past_the_calendar() -> None:
+    """Even a period built without validation, ending on the calendar's last day, counts."""
+    last = Period.model_construct(start=date(9999, 12, 1), end=date(9999, 12, 31))
+
+    assert period_months(last) == 1.0
+    assert period_days(last) == 31

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from planner.errors import FieldProblem, PlanInvalid, parse_plan, parse_plan_json
 from planner.models import Plan
+from planner.types import currency_codes, format_bound, format_number
 
 Change = Callable[[dict[str, Any]], None]
 DELETE = object()
@@ -80,13 +82,13 @@ ONE_PROBLEM_CASES = [
     pytest.param(
         put("stages.4.conversion_rate", 1e-9),
         "stages[4].conversion_rate",
-        "must be at least 1e-06, got 1e-09",
+        "must be at least 0.000001, got 1e-9",
         id="rate-below-practical-floor",
     ),
     pytest.param(
         put("stages.2.conversion_rate", "12%"),
         "stages[2].conversion_rate",
-        'must be a number, got "12%"',
+        'must be a number, got "12%" (text)',
         id="rate-percent-string",
     ),
     pytest.param(
@@ -211,10 +213,16 @@ ONE_PROBLEM_CASES = [
             (0, "must be > 0 and ≤ 1,000,000,000,000, got 0", "zero"),
             (float("nan"), "must be a finite number, got nan", "nan"),
             (float("inf"), "must be a finite number, got inf", "infinite"),
-            ("lots", 'must be a number, got "lots"', "string"),
+            ("lots", 'must be a number, got "lots" (text)', "string"),
             (None, "required", "null"),
             (0.001, "must be at least 0.01, got 0.001", "below-a-cent"),
-            (2e12, "must be > 0 and ≤ 1,000,000,000,000, got 2e+12", "too-large"),
+            (2e12, "must be > 0 and ≤ 1,000,000,000,000, got 2,000,000,000,000", "too-large"),
+            (
+                1_000_000_000_000_001,
+                "must be > 0 and ≤ 1,000,000,000,000, got 1,000,000,000,000,001",
+                "just-too-large",
+            ),
+            (1e300, "must be > 0 and ≤ 1,000,000,000,000, got 1e300", "huge"),
             (DELETE, "required", "missing"),
         ]
     ),
@@ -236,7 +244,7 @@ ONE_PROBLEM_CASES = [
     pytest.param(
         put("currency", "dollars"),
         "currency",
-        "must be a 3-letter ISO 4217 code such as USD or SAR, got 'dollars'",
+        'must be a 3-letter ISO 4217 code such as USD or SAR, got "dollars"',
         id="currency-word",
     ),
     pytest.param(put("currency", 840), "currency", "must be text, got 840", id="currency-number"),
@@ -351,7 +359,7 @@ def test_several_field_problems_are_each_reported(example_plan_data: dict[str, A
     assert problems == {
         "stages[2].conversion_rate": "must be > 0 and ≤ 1, got 1.2",
         "revenue_target": "must be > 0 and ≤ 1,000,000,000,000, got -1",
-        "currency": "must be a 3-letter ISO 4217 code such as USD or SAR, got 'dollars'",
+        "currency": 'must be a 3-letter ISO 4217 code such as USD or SAR, got "dollars"',
         "period.start": 'must be a date like 2027-01-31, got "soon"',
     }
 
@@ -556,3 +564,598 @@ def test_a_hundred_stages_give_one_message_not_two_hundred(example_plan_data: di
     assert [str(problem) for problem in raised.value.problems] == [
         "stages: must have 2 to 8 stages, got 100"
     ]
+
+
+# --- Strict plan files: numbers are numbers, dates are ISO text ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        pytest.param("revenue_target", "120000", id="plain"),
+        pytest.param("revenue_target", "1e5", id="scientific"),
+        pytest.param("revenue_target", "120_000", id="underscores"),
+        pytest.param("average_order_value", " 60 ", id="padded"),
+        pytest.param("stages.2.conversion_rate", "0.12", id="rate"),
+        pytest.param("acquisition_cost.cost_per_unit", "25", id="cost"),
+    ],
+)
+def test_numbers_written_as_text_are_refused(
+    example_plan_data: dict[str, Any], path: str, text: str
+) -> None:
+    """Pydantic's lax mode would read "120000" as 120000; a plan file must say what it means."""
+    put(path, text)(example_plan_data)
+
+    [problem] = problems_of(example_plan_data)
+
+    assert problem.field == path.replace(".2.", "[2].")
+    assert problem.message == f'must be a number, got "{text}" (text)'
+    assert (problem.code, dict(problem.context)) == ("number_as_text", {"got": f'"{text}"'})
+
+
+def test_whole_number_written_as_text_is_refused(example_plan_data: dict[str, Any]) -> None:
+    example_plan_data["returning_customers"] = {"active_customers": "1200"}
+
+    [problem] = problems_of(example_plan_data)
+
+    assert (
+        str(problem) == 'returning_customers.active_customers: must be a number, got "1200" (text)'
+    )
+
+
+def test_numbers_that_are_numbers_still_pass(example_plan_data: dict[str, Any]) -> None:
+    """The page passes real Python numbers: ints, floats, and whole floats for counts."""
+    example_plan_data["revenue_target"] = 120000.0
+    example_plan_data["returning_customers"] = {"active_customers": 1200.0}
+
+    plan = parse_plan(example_plan_data)
+
+    assert plan.revenue_target == 120000
+    assert plan.returning_customers is not None
+    assert plan.returning_customers.active_customers == 1200
+
+
+@pytest.mark.parametrize(
+    ("value", "message", "code"),
+    [
+        pytest.param(
+            1798761600,
+            'must be a date written as text like "2027-01-31", got the number 1798761600',
+            "number_as_date",
+            id="seconds-since-1970",
+        ),
+        pytest.param(
+            20270101,
+            'must be a date written as text like "2027-01-31", got the number 20270101',
+            "number_as_date",
+            id="digits-as-number",
+        ),
+        pytest.param(
+            2027.5,
+            'must be a date written as text like "2027-01-31", got the number 2,027.5',
+            "number_as_date",
+            id="float",
+        ),
+        pytest.param(
+            "20270101", 'must be a date like 2027-01-31, got "20270101"', "not_a_date", id="compact"
+        ),
+        pytest.param(
+            "2027-W01-1",
+            'must be a date like 2027-01-31, got "2027-W01-1"',
+            "not_a_date",
+            id="iso-week",
+        ),
+        pytest.param(
+            "2027-01-01T00:00:00",
+            'must be a date like 2027-01-31, got "2027-01-01T00:00:00"',
+            "not_a_date",
+            id="datetime-text",
+        ),
+        pytest.param(
+            "2027-02-29",
+            'must be a date like 2027-01-31, got "2027-02-29"',
+            "not_a_date",
+            id="no-such-day",
+        ),
+        pytest.param(
+            "٢٠٢٧-٠١-٠١",
+            'must be a date like 2027-01-31, got "٢٠٢٧-٠١-٠١"',
+            "not_a_date",
+            id="arabic-indic-digits",
+        ),
+        pytest.param(True, "must be a date like 2027-01-31, got true", "date_type", id="bool"),
+    ],
+)
+def test_dates_are_iso_text(
+    example_plan_data: dict[str, Any], value: Any, message: str, code: str
+) -> None:
+    example_plan_data["period"]["start"] = value
+
+    [problem] = problems_of(example_plan_data)
+
+    assert (problem.field, problem.message, problem.code) == ("period.start", message, code)
+
+
+def test_date_objects_from_the_page_still_validate(example_plan_data: dict[str, Any]) -> None:
+    example_plan_data["period"] = {"start": date(2027, 1, 1), "end": date(2027, 3, 31)}
+
+    plan = parse_plan(example_plan_data)
+
+    assert (plan.period.start, plan.period.end) == (date(2027, 1, 1), date(2027, 3, 31))
+
+
+def test_padded_iso_date_text_is_read(example_plan_data: dict[str, Any]) -> None:
+    example_plan_data["period"]["start"] = " 2027-01-01 "
+
+    assert parse_plan(example_plan_data).period.start == date(2027, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field", "got"),
+    [
+        pytest.param("9999-12-01", "9999-12-31", "period.end", "9999-12-31", id="december-9999"),
+        pytest.param("2199-12-01", "2200-01-31", "period.end", "2200-01-31", id="year-2200"),
+        pytest.param("1899-12-01", "1900-01-31", "period.start", "1899-12-01", id="year-1899"),
+        pytest.param("0001-01-01", "0001-03-31", "period.start", "0001-01-01", id="year-1"),
+    ],
+)
+def test_dates_outside_the_planning_years_are_refused(
+    example_plan_data: dict[str, Any], start: str, end: str, field: str, got: str
+) -> None:
+    example_plan_data["period"] = {"start": start, "end": end}
+
+    problems = {problem.field: problem for problem in problems_of(example_plan_data)}
+
+    assert problems[field].message == f"must be in the years 1900–2199, got {got}"
+    assert problems[field].code == "year_out_of_range"
+    assert problems[field].context == {"min_year": 1900, "max_year": 2199, "got": got}
+
+
+def test_december_9999_reads_as_one_line_per_date(example_plan_data: dict[str, Any]) -> None:
+    example_plan_data["period"] = {"start": "9999-12-01", "end": "9999-12-31"}
+
+    assert [str(problem) for problem in problems_of(example_plan_data)] == [
+        "period.start: must be in the years 1900–2199, got 9999-12-01",
+        "period.end: must be in the years 1900–2199, got 9999-12-31",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        pytest.param(date(1900, 1, 1), date(1900, 12, 31), id="first-year"),
+        pytest.param(date(2199, 1, 1), date(2199, 12, 31), id="last-year"),
+    ],
+)
+def test_the_first_and_last_planning_years_are_accepted(
+    example_plan_data: dict[str, Any], start: date, end: date
+) -> None:
+    example_plan_data["period"] = {"start": start, "end": end}
+
+    assert parse_plan(example_plan_data).period.end == end
+
+
+# --- Currency: current ISO 4217 codes ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["SAR", "AED", "EGP", "KWD", "QAR", "BHD", "OMR", "MAD", "USD", "EUR", "GBP", "JPY", "sar"],
+)
+def test_current_currencies_are_accepted(example_plan_data: dict[str, Any], code: str) -> None:
+    example_plan_data["currency"] = code
+
+    assert parse_plan(example_plan_data).currency == code.upper()
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param("XYZ", id="made-up"),
+        pytest.param("XTS", id="test-code"),
+        pytest.param("XAU", id="gold"),
+        pytest.param("HRK", id="withdrawn-kuna"),
+        pytest.param("VEF", id="withdrawn-bolivar"),
+    ],
+)
+def test_codes_that_are_no_current_currency_are_refused(
+    example_plan_data: dict[str, Any], code: str
+) -> None:
+    example_plan_data["currency"] = code
+
+    [problem] = problems_of(example_plan_data)
+
+    assert str(problem) == (
+        f'currency: "{code}" is not a current ISO 4217 currency code; '
+        "use one such as USD, EUR or SAR"
+    )
+    assert (problem.code, dict(problem.context)) == ("currency_unknown", {"got": f'"{code}"'})
+
+
+def test_the_currency_list_is_the_one_the_page_checks() -> None:
+    codes = currency_codes()
+
+    assert {"SAR", "AED", "USD", "EUR", "JPY", "KWD"} <= codes
+    assert not {"XYZ", "XTS", "XXX", "HRK"} & codes
+    assert all(len(code) == 3 and code.isupper() for code in codes)
+
+
+# --- Control characters: refused in names, escaped wherever echoed ---------------------------
+
+CONTROL_CASES = [
+    pytest.param("Check\nout", "\\n", '"Check\\nout"', id="newline"),
+    pytest.param("Check\x1b[2Jout", "\\x1b", '"Check\\x1b[2Jout"', id="escape-clear-screen"),
+    pytest.param("Check\x00out", "\\x00", '"Check\\x00out"', id="nul"),
+    pytest.param("Check\x7fout", "\\x7f", '"Check\\x7fout"', id="delete"),
+    pytest.param("Check\x85out", "\\x85", '"Check\\x85out"', id="c1-next-line"),
+    pytest.param("Check\u202eout", "\\u202e", '"Check\\u202eout"', id="bidi-override"),
+    pytest.param("Check\u2028out", "\\u2028", '"Check\\u2028out"', id="line-separator"),
+]
+
+
+@pytest.mark.parametrize(("name", "character", "got"), CONTROL_CASES)
+@pytest.mark.parametrize("path", ["name", "stages.3.name", "acquisition_cost.stage"])
+def test_control_characters_in_names_are_refused_and_shown_escaped(
+    example_plan_data: dict[str, Any], path: str, name: str, character: str, got: str
+) -> None:
+    put(path, name)(example_plan_data)
+
+    [problem] = problems_of(example_plan_data)
+
+    assert problem.field == path.replace(".3.", "[3].")
+    assert problem.message == f"must not contain control characters such as {character}, got {got}"
+    assert problem.code == "control_character"
+    assert dict(problem.context) == {"character": character, "got": got}
+    assert str(problem).isprintable()
+
+
+def test_names_may_hold_any_printable_text(example_plan_data: dict[str, Any]) -> None:
+    example_plan_data["name"] = "خطة الربع الأول 🚀"
+    example_plan_data["stages"][0]["name"] = "Sessions — organic & paid"
+
+    plan = parse_plan(example_plan_data)
+
+    assert plan.name == "خطة الربع الأول 🚀"
+
+
+@pytest.mark.parametrize(
+    ("data_change", "field"),
+    [
+        pytest.param(
+            put("cur\x1b[2Jrency\n(file): fake", "USD"), "cur\\x1b[2Jrency\\n(file): fake"
+        ),
+        pytest.param(put("period.\u202eend", "x"), "period.\\u202eend"),
+    ],
+)
+def test_unknown_keys_are_echoed_escaped(
+    example_plan_data: dict[str, Any], data_change: Change, field: str
+) -> None:
+    data_change(example_plan_data)
+
+    [problem] = problems_of(example_plan_data)
+
+    assert problem.field == field
+    assert problem.message.startswith("unknown field")
+    assert str(problem).isprintable()
+
+
+def test_a_very_long_unknown_key_is_cut(example_plan_data: dict[str, Any]) -> None:
+    example_plan_data["x" * 10_000] = 1
+
+    [problem] = problems_of(example_plan_data)
+
+    assert problem.field == "x" * 39 + "…"
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        pytest.param(
+            "currency",
+            "U\x1bD",
+            'must be a 3-letter ISO 4217 code such as USD or SAR, got "U\\x1bD"',
+            id="currency",
+        ),
+        pytest.param(
+            "period.start",
+            "2027\n01-01",
+            'must be a date like 2027-01-31, got "2027\\n01-01"',
+            id="date",
+        ),
+        pytest.param(
+            "revenue_target", "12\x1b[2J", 'must be a number, got "12\\x1b[2J" (text)', id="number"
+        ),
+        pytest.param("stages", "\x1b[2J", 'must be a list, got "\\u001b[2J"', id="list"),
+        pytest.param("schema_version", "\u202e1", 'must be 1, got "\\u202e1"', id="version"),
+    ],
+)
+def test_values_echoed_in_messages_are_escaped(
+    example_plan_data: dict[str, Any], path: str, value: str, message: str
+) -> None:
+    put(path, value)(example_plan_data)
+
+    [problem] = problems_of(example_plan_data)
+
+    assert problem.message == message
+    assert str(problem).isprintable()
+
+
+# --- Plan file bytes: UTF-8 only, each key once, sane numbers and nesting ----------------------
+
+EXAMPLE_TEXT = (Path(__file__).resolve().parents[2] / "examples" / "q1-store-plan.json").read_text(
+    encoding="utf-8"
+)
+
+
+def file_problem(raw: str | bytes) -> FieldProblem:
+    with pytest.raises(PlanInvalid) as raised:
+        parse_plan_json(raw)
+    [problem] = raised.value.problems
+    return problem
+
+
+@pytest.mark.parametrize(
+    ("encode", "name"),
+    [
+        pytest.param(lambda text: text.encode("utf-16"), "UTF-16", id="utf16-bom"),
+        pytest.param(lambda text: text.encode("utf-16-le"), "UTF-16", id="utf16le-no-bom"),
+        pytest.param(lambda text: text.encode("utf-16-be"), "UTF-16", id="utf16be-no-bom"),
+        pytest.param(lambda text: text.encode("utf-32"), "UTF-32", id="utf32-bom"),
+        pytest.param(lambda text: text.encode("utf-32-be"), "UTF-32", id="utf32be-no-bom"),
+    ],
+)
+def test_utf16_and_utf32_files_are_named(encode: Callable[[str], bytes], name: str) -> None:
+    problem = file_problem(encode(EXAMPLE_TEXT))
+
+    assert str(problem) == f"(file): is {name}; save it as UTF-8"
+    assert (problem.code, dict(problem.context)) == ("encoding", {"encoding": name})
+
+
+def test_invalid_utf8_names_the_byte_line_and_column() -> None:
+    """Line 8 is ``    {"name": "Sessions"},``; the é of ``Séssions`` is Latin-1, not UTF-8."""
+    raw = EXAMPLE_TEXT.encode().replace(b"Sessions", b"S\xe9ssions")
+
+    problem = file_problem(raw)
+
+    assert str(problem) == (
+        "(file): is not UTF-8: invalid byte 0xE9 at line 8, column 16; save it as UTF-8"
+    )
+    assert problem.code == "not_utf8"
+    assert dict(problem.context) == {"byte": "0xE9", "line": 8, "column": 16}
+
+
+def test_invalid_utf8_column_counts_characters_after_a_bom() -> None:
+    problem = file_problem(b'\xef\xbb\xbf{"name": "\xc3\xa9\xff"}')
+
+    assert problem.message == (
+        "is not UTF-8: invalid byte 0xFF at line 1, column 12; save it as UTF-8"
+    )
+
+
+def test_utf8_with_bom_still_reads(example_plan: Plan) -> None:
+    assert parse_plan_json(b"\xef\xbb\xbf" + EXAMPLE_TEXT.encode()) == example_plan
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "line", "column"),
+    [
+        pytest.param(
+            EXAMPLE_TEXT.replace('"currency": "USD",', '"currency": "USD",\n  "currency": "EUR",'),
+            "currency",
+            4,
+            3,
+            id="top-level",
+        ),
+        pytest.param(
+            EXAMPLE_TEXT.replace('{"name": "Sessions"}', '{"name": "Sessions", "name": "Visits"}'),
+            "name",
+            8,
+            26,
+            id="in-a-stage",
+        ),
+        pytest.param('{"a": {"b": 1}, "c": [1, {}], "a": 2}', "a", 1, 31, id="after-nested"),
+        pytest.param('{"x\\u001b": 1, "x\\u001b": 2}', "x\\x1b", 1, 16, id="control-key"),
+    ],
+)
+def test_duplicate_keys_name_the_second_occurrence(
+    text: str, key: str, line: int, column: int
+) -> None:
+    problem = file_problem(text)
+
+    assert str(problem) == (
+        f'(file): repeats the key "{key}" at line {line}, column {column}; '
+        "each key may appear once in an object"
+    )
+    assert (problem.code, dict(problem.context)) == (
+        "duplicate_key",
+        {"key": key, "line": line, "column": column},
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param('{"name": ' + "[" * 1000 + "]" * 1000 + "}", id="lists-1000-deep"),
+        pytest.param('{"a": ' * 1000 + "1" + "}" * 1000, id="objects-1000-deep"),
+        pytest.param("[" * 100_000 + "]" * 100_000, id="lists-100000-deep"),
+        pytest.param('{"name": ' + "[" * 30 + "]" * 30 + "}", id="lists-30-deep"),
+    ],
+)
+def test_deep_nesting_is_one_line(text: str) -> None:
+    problem = file_problem(text)
+
+    assert problem.field == "(file)"
+    assert problem.message.startswith("nests lists and objects more than 20 deep at line 1")
+    assert problem.message.endswith("; a plan needs 3")
+    assert problem.code == "too_deep"
+
+
+def test_deep_nesting_names_where_it_goes_too_deep() -> None:
+    problem = file_problem('{"name": ' + "[" * 30 + "]" * 30 + "}")
+
+    assert problem.message == (
+        "nests lists and objects more than 20 deep at line 1, column 29; a plan needs 3"
+    )
+
+
+def test_nesting_twenty_deep_is_read_and_judged_by_field() -> None:
+    with pytest.raises(PlanInvalid) as raised:
+        parse_plan_json('{"name": ' + "[" * 19 + "]" * 19 + "}")
+
+    problems = {problem.field: problem.message for problem in raised.value.problems}
+    assert problems["name"] == "must be text, got " + "[" * 19 + "]" * 19
+    assert "(file)" not in problems
+
+
+@pytest.mark.parametrize(
+    ("literal", "field", "message", "code"),
+    [
+        pytest.param(
+            "1" * 5000,
+            "revenue_target",
+            "is a number too large to work with, got a number 5,000 digits long",
+            "number_too_large",
+            id="5000-digits",
+        ),
+        pytest.param(
+            "1e400",
+            "revenue_target",
+            "is a number too large to work with, got 1e400",
+            "number_too_large",
+            id="1e400",
+        ),
+        pytest.param(
+            "-1e400",
+            "revenue_target",
+            "is a number too large to work with, got -1e400",
+            "number_too_large",
+            id="minus-1e400",
+        ),
+        pytest.param(
+            "1e-400",
+            "revenue_target",
+            "is a number too small to work with, got 1e-400",
+            "number_too_small",
+            id="1e-400",
+        ),
+        pytest.param(
+            "1" * 400,
+            "revenue_target",
+            "is a number too large to work with, got a number 400 digits long",
+            "number_too_large",
+            id="400-digits",
+        ),
+        pytest.param(
+            "1" * 30,
+            "revenue_target",
+            "must be > 0 and ≤ 1,000,000,000,000, got 1.11111111111111e29",
+            "out_of_range",
+            id="30-digits",
+        ),
+    ],
+)
+def test_numbers_beyond_a_float_are_one_line(
+    literal: str, field: str, message: str, code: str
+) -> None:
+    problem = file_problem(EXAMPLE_TEXT.replace("120000", literal))
+
+    assert (problem.field, problem.message, problem.code) == (field, message, code)
+
+
+def test_a_huge_integer_in_an_unknown_field_is_still_an_unknown_field() -> None:
+    problem = file_problem(EXAMPLE_TEXT.replace('"name"', '"nam": ' + "9" * 5000 + ', "name"', 1))
+
+    assert str(problem) == "nam: unknown field; did you mean 'name'?"
+
+
+def test_a_huge_count_is_one_line() -> None:
+    text = EXAMPLE_TEXT.replace(
+        '"acquisition_cost"',
+        '"returning_customers": {"active_customers": 1e999},\n  "acquisition_cost"',
+    )
+
+    assert str(file_problem(text)) == (
+        "returning_customers.active_customers: is a number too large to work with, got 1e999"
+    )
+
+
+@pytest.mark.parametrize(
+    ("escape", "column"),
+    [
+        pytest.param("\\ud800", 13, id="high-half"),
+        pytest.param("\\udc00", 13, id="low-half"),
+        pytest.param("x\\ud83d", 14, id="high-half-at-the-end"),
+    ],
+)
+def test_half_a_surrogate_pair_is_refused(escape: str, column: int) -> None:
+    problem = file_problem('{"name": "Q1' + escape + '"}')
+
+    shown = escape.removeprefix("x")
+    assert str(problem) == (
+        f"(file): has {shown} at line 1, column {column}: half of a UTF-16 pair, "
+        "not a character; remove it"
+    )
+    assert problem.code == "lone_surrogate"
+
+
+def test_a_whole_surrogate_pair_is_a_character() -> None:
+    plan = parse_plan_json(EXAMPLE_TEXT.replace("Q1 store plan", "Q1 \\ud83d\\ude80"))
+
+    assert plan.name == "Q1 🚀"
+
+
+def test_an_escaped_backslash_before_u_is_not_a_surrogate() -> None:
+    plan = parse_plan_json(EXAMPLE_TEXT.replace("Q1 store plan", "Q1 \\\\ud800"))
+
+    assert plan.name == "Q1 \\ud800"
+
+
+def test_arabic_indic_digits_are_not_json_numbers() -> None:
+    problem = file_problem(EXAMPLE_TEXT.replace("120000", "1٢٠٠٠٠"))
+
+    assert problem.code == "json"
+    assert problem.message == "is not valid JSON: Expecting ',' delimiter at line 5, column 22"
+
+
+# --- How numbers are shown ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (1.2, "1.2"),
+        (0.45, "0.45"),
+        (-5, "-5"),
+        (0, "0"),
+        (-0.0, "0"),
+        (120000, "120,000"),
+        (120000.0, "120,000"),
+        (1e12, "1,000,000,000,000"),
+        (1_000_000_000_000_001, "1,000,000,000,000,001"),
+        (1234.5, "1,234.5"),
+        (0.000001, "0.000001"),
+        (0.0000015, "0.0000015"),
+        (1e-9, "1e-9"),
+        (1e16, "1e16"),
+        (2.5e20, "2.5e20"),
+        (1e308, "1e308"),
+        (0.07 * 100, "7"),
+        (0.1 + 0.2, "0.3"),
+        (1.0000000000001, "1.0000000000001"),
+        (10**21 - 1, "999,999,999,999,999,999,999"),
+        (10**21, "1e21"),
+        (123456789 * 10**30, "1.234568e38"),
+        pytest.param(10**5000, "1e5000", id="5001-digit-int"),
+        (float("nan"), "nan"),
+        (float("inf"), "inf"),
+        (float("-inf"), "-inf"),
+    ],
+)
+def test_format_number_writes_numbers_as_a_person_would(value: float, shown: str) -> None:
+    assert format_number(value) == shown
+
+
+def test_format_bound_matches_format_number() -> None:
+    assert format_bound(1e12) == "1,000,000,000,000"
+    assert format_bound(0.01) == "0.01"
+    assert format_bound(1e-6) == "0.000001"
