@@ -23,6 +23,7 @@ import re
 from typing import Literal, NamedTuple
 
 from planner.models import Model, Plan
+from planner.numbers import format_money, format_percent
 
 Severity = Literal["info", "warning"]
 Verdict = Literal["below", "within", "above"]
@@ -386,9 +387,7 @@ def match_benchmarks(plan: Plan) -> list[BenchmarkMatch]:
 # --- Messages --------------------------------------------------------------------------------
 
 
-def _percent(fraction: float) -> str:
-    """0.09 → '9%', 0.018 → '1.8%', 0.0018 → '0.18%'."""
-    return f"{fraction * 100:.3g}%"
+_percent = format_percent
 
 
 def _a(percent: str) -> str:
@@ -398,7 +397,7 @@ def _a(percent: str) -> str:
 
 
 def _money(amount: float, currency: str) -> str:
-    return f"{amount:,.2f} {currency}"
+    return format_money(amount, currency, cents=True)
 
 
 def _rate_warning(plan: Plan, match: BenchmarkMatch) -> BenchmarkWarning:

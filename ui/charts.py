@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -12,13 +11,18 @@ from ui.format import count, percent
 FUNNEL_COLOR = "#4C6EF5"
 
 
-def funnel_figure(names: Sequence[str], counts: Sequence[float], title: str) -> go.Figure:
-    """A funnel of stage counts, each bar labelled with its count and share of the previous."""
+def funnel_figure(
+    names: Sequence[str],
+    counts: Sequence[float],
+    rates: Sequence[float | None],
+    title: str,
+) -> go.Figure:
+    """A funnel of stage counts, each bar labelled with its count and its conversion rate."""
     figure = go.Figure(
         go.Funnel(
             y=list(names),
             x=list(counts),
-            text=stage_labels(counts),
+            text=stage_labels(counts, rates),
             textinfo="text",
             textposition="auto",
             marker={"color": FUNNEL_COLOR},
@@ -34,10 +38,13 @@ def funnel_figure(names: Sequence[str], counts: Sequence[float], title: str) -> 
     return figure
 
 
-def stage_labels(counts: Sequence[float]) -> list[str]:
-    """'85,834' on the top bar; '42,917 · 50% of the stage above' below it."""
-    labels = [count(counts[0])] if counts else []
-    for above, value in itertools.pairwise(counts):
-        share = f" · {percent(value / above)}" if above else ""
-        labels.append(f"{count(value)}{share}")
-    return labels
+def stage_labels(counts: Sequence[float], rates: Sequence[float | None]) -> list[str]:
+    """'85,834' on the top bar; '42,917 · 50%' below it, 50% being the stage's rate.
+
+    The rate shown is the plan's input, not the ratio of two rounded counts, so the chart
+    reads 12% where the table and the inputs say 12%.
+    """
+    return [
+        count(value) if rate is None else f"{count(value)} · {percent(rate)}"
+        for value, rate in zip(counts, rates, strict=True)
+    ]

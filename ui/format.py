@@ -1,8 +1,14 @@
-"""How numbers read on screen: money with its currency, whole counts, percents, ratios."""
+"""How numbers read on screen: money with its currency, whole counts, percents, ratios.
+
+One module for every number the Plan page shows, so the chart, the table, the metrics and
+the notes never disagree (12% in one place and 12.0% in another); money and percents use
+the planner's wording so the page and its warnings agree too.
+"""
 
 from __future__ import annotations
 
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+from planner.numbers import format_money, format_percent
+
 NOTHING = "—"
 
 
@@ -10,11 +16,12 @@ def money(amount: float | None, currency: str, *, cents: bool | None = None) -> 
     """``$120,000``, ``SAR 1,250``, ``$0.40``; cents shown for small amounts by default."""
     if amount is None:
         return NOTHING
-    show_cents = abs(amount) < 100 if cents is None else cents
-    number = f"{abs(amount):,.2f}" if show_cents else f"{abs(amount):,.0f}"
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    text = f"{symbol}{number}" if symbol else f"{currency} {number}"
-    return f"−{text}" if amount < 0 and float(number.replace(",", "")) != 0 else text
+    return format_money(amount, currency, cents=abs(amount) < 100 if cents is None else cents)
+
+
+def money_per(amount: float | None, currency: str, unit: str) -> str:
+    """A price per unit, always with the currency's decimals: ``$0.40 per 'Sessions'``."""
+    return f"{money(amount, currency, cents=True)} per {unit}"
 
 
 def count(value: float | None) -> str:
@@ -27,16 +34,8 @@ def count(value: float | None) -> str:
 
 
 def percent(fraction: float | None) -> str:
-    """``0.018`` → ``1.8%``; more decimals for small rates so they don't read as 0%."""
-    if fraction is None:
-        return NOTHING
-    value = fraction * 100
-    if value == 0:
-        return "0%"
-    decimals = 0 if abs(value) >= 10 and value == round(value) else 1 if abs(value) >= 1 else 2
-    if abs(value) < 0.01:
-        decimals = 4
-    return f"{value:,.{decimals}f}%"
+    """``0.018`` → ``1.8%``, ``0.12`` → ``12%``, ``0.00001`` → ``0.001%``."""
+    return NOTHING if fraction is None else format_percent(fraction)
 
 
 def ratio(value: float | None) -> str:

@@ -1,4 +1,4 @@
-"""The funnel chart builder: a pure function from counts to a plotly figure."""
+"""The funnel chart builder: a pure function from counts and rates to a plotly figure."""
 
 from __future__ import annotations
 
@@ -6,13 +6,18 @@ from ui.charts import funnel_figure, stage_labels
 
 
 def test_the_funnel_shows_every_stage_with_its_count_in_order() -> None:
-    figure = funnel_figure(["Sessions", "Purchase"], [85_834, 1_545], "Required")
+    figure = funnel_figure(["Sessions", "Purchase"], [85_834, 1_545], [None, 0.018], "Required")
     trace = figure.data[0]
     assert list(trace.y) == ["Sessions", "Purchase"]
     assert list(trace.x) == [85_834, 1_545]
-    assert list(trace.text) == ["85,834", "1,545 · 1.8%"]  # 1,545 / 85,834 = 1.80%
+    assert list(trace.text) == ["85,834", "1,545 · 1.8%"]
     assert figure.layout.title.text == "Required"
 
 
-def test_a_stage_after_an_empty_one_shows_no_share() -> None:
-    assert stage_labels([0, 0]) == ["0", "0"]
+def test_a_label_shows_the_plans_rate_not_the_ratio_of_rounded_counts() -> None:
+    """5,150 / 42,917 = 11.9998%, which once read as "12.0%" beside the table's "12%"."""
+    assert stage_labels([42_917, 5_150], [0.5, 0.12]) == ["42,917 · 50%", "5,150 · 12%"]
+
+
+def test_the_top_stage_has_no_rate() -> None:
+    assert stage_labels([0, 0], [None, 0.5]) == ["0", "0 · 50%"]

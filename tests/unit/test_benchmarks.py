@@ -262,8 +262,8 @@ def test_a_customer_costing_more_than_they_bring_in_warns() -> None:
     assert [(warning.key, warning.field, warning.severity) for warning in warnings] == [
         ("cac_above_revenue", "acquisition_cost.cost_per_unit", "warning")
     ]
-    assert "111.11 USD" in warnings[0].message
-    assert "60.00 USD" in warnings[0].message
+    assert "$111.11" in warnings[0].message
+    assert "$60.00" in warnings[0].message
     assert warnings[0].rate is None
 
 
@@ -282,7 +282,7 @@ def test_a_cac_paid_on_the_last_stage_is_compared_directly() -> None:
     )
     warnings = check_benchmarks(dear)
     assert [warning.key for warning in warnings] == ["cac_above_revenue"]
-    assert "(40.00 USD AOV × 2 orders)" in warnings[0].message
+    assert "($40.00 AOV × 2 orders)" in warnings[0].message
 
 
 def test_a_customer_costing_more_than_their_gross_profit_is_an_info() -> None:
@@ -296,8 +296,8 @@ def test_a_customer_costing_more_than_their_gross_profit_is_an_info() -> None:
     assert [(warning.key, warning.field, warning.severity) for warning in warnings] == [
         ("cac_above_gross_profit", "acquisition_cost.cost_per_mille", "info")
     ]
-    assert "55.56 USD" in warnings[0].message
-    assert "27.00 USD" in warnings[0].message
+    assert "$55.56" in warnings[0].message
+    assert "$27.00" in warnings[0].message
 
 
 def test_free_traffic_and_no_cost_are_not_checked() -> None:
