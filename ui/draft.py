@@ -2,25 +2,48 @@
 
 The draft is a flat mapping from widget key to value: exactly what the widgets hold, invalid
 values included, so nothing a user typed is lost when it fails validation. Rates are in
-percent here (what the user sees) and become fractions only in ``plan_data``. This module is
-pure (no streamlit) so the translation is unit-tested on its own.
+percent here (what the user sees) and become fractions only in ``plan_data``. A few entries
+are bookkeeping that no widget draws (``META_KEYS``): the stage order, notes shown beside
+fields, which forward amounts still follow the plan. This module is pure (no streamlit) so
+the translation is unit-tested on its own.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from planner.errors import FieldProblem
 from planner.models import Plan
-from planner.period import month_period, quarter_period, year_period
+from planner.period import MAX_YEAR, MIN_YEAR, month_period, quarter_period, year_period
+from planner.types import OUT_OF_RANGE, format_number
 
 PREFIX = "plan."
-STAGE_IDS = PREFIX + "stage_ids"
-NEXT_STAGE_ID = PREFIX + "next_stage_id"
 PERIOD_KINDS = ("month", "quarter", "year", "custom")
 COST_KINDS = ("unit", "impressions")
 DIRECTIONS = ("target", "traffic", "budget")
+DRIVERS = ("traffic", "budget")
+
+# Bookkeeping kept with the draft but drawn by no widget.
+STAGE_IDS = PREFIX + "stage_ids"
+NEXT_STAGE_ID = PREFIX + "next_stage_id"
+NOTES = PREFIX + "notes"  # widget key → {"value", "text", "from"}: a caption beside the field
+FOLLOWS = PREFIX + "follows"  # driver → True while its amount follows the plan (not typed)
+LAST_AMOUNTS = PREFIX + "last_amounts"  # driver → the last amount that could be projected
+# The preset in use, if any, and what of it: {"key": "online_store", "scope": "all" | "stages"}.
+APPLIED_PRESET = PREFIX + "applied_preset"
+META_KEYS = frozenset({STAGE_IDS, NEXT_STAGE_ID, NOTES, FOLLOWS, LAST_AMOUNTS, APPLIED_PRESET})
+
+DIRECTION_KEY = PREFIX + "direction"
+PERIOD_KIND_KEY = PREFIX + "period_kind"
+YEAR_KEY = PREFIX + "year"
+MONTH_KEY = PREFIX + "month"
+QUARTER_KEY = PREFIX + "quarter"
+COST_ON_KEY = PREFIX + "cost_on"
+COST_KIND_KEY = PREFIX + "cost_kind"
+RETURNING_ON_KEY = PREFIX + "returning_on"
 
 # Plain fields: plan-file path → widget key.
 FIELD_KEYS = {
@@ -41,12 +64,31 @@ FIELD_KEYS = {
     "returning_customers.orders_per_customer": PREFIX + "returning_orders_per_customer",
     "returning_customers.average_order_value": PREFIX + "returning_average_order_value",
 }
-# The forward direction's amount is not part of the plan file, but is checked like a field.
+PAID_STAGE_KEY = FIELD_KEYS["acquisition_cost.stage"]
+PRICE_KEYS = {
+    "unit": FIELD_KEYS["acquisition_cost.cost_per_unit"],
+    "impressions": FIELD_KEYS["acquisition_cost.click_through_rate"],
+}
+# Inputs the page checks itself (not plan-file fields), addressed like fields.
 FORWARD_KEYS = {"traffic": PREFIX + "traffic", "budget": PREFIX + "budget"}
+PAGE_FIELD_KEYS = {**FORWARD_KEYS, "year": YEAR_KEY}
 PERCENT_KEYS = {
     FIELD_KEYS["gross_margin"],
     FIELD_KEYS["acquisition_cost.click_through_rate"],
     FIELD_KEYS["returning_customers.repeat_purchase_rate"],
+}
+# Widgets with a fixed set of values: anything else in their state is stale and ignored.
+CHOICES: dict[str, tuple[Any, ...]] = {
+    DIRECTION_KEY: DIRECTIONS,
+    PERIOD_KIND_KEY: PERIOD_KINDS,
+    COST_KIND_KEY: COST_KINDS,
+    MONTH_KEY: tuple(range(1, 13)),
+    QUARTER_KEY: (1, 2, 3, 4),
+}
+_PRICE_FIELDS = {
+    "acquisition_cost.cost_per_unit",
+    "acquisition_cost.cost_per_mille",
+    "acquisition_cost.click_through_rate",
 }
 _STAGE_FIELD = re.compile(r"^stages\[(\d+)\]\.(name|conversion_rate)$")
 
@@ -61,8 +103,24 @@ def is_percent_key(key: str) -> bool:
     return key in PERCENT_KEYS or key.endswith(".rate")
 
 
-def draft_from_plan(plan: Plan) -> dict[str, Any]:
-    """Every widget value for ``plan``; stage widgets get ids 0..n-1."""
+def widget_keys(draft: Mapping[str, Any]) -> list[str]:
+    """The draft's entries that a widget holds (everything but the bookkeeping)."""
+    return [key for key in draft if key not in META_KEYS]
+
+
+def accepts(key: str, value: Any, draft: Mapping[str, Any]) -> bool:
+    """False for a value a choice widget can't hold now (a stale label after a rename)."""
+    if key == PAID_STAGE_KEY:
+        return value in draft.get(STAGE_IDS, [])
+    options = CHOICES.get(key)
+    return options is None or value in options
+
+
+def draft_from_plan(plan: Plan, preset: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Every widget value for ``plan``; stage widgets get ids 0..n-1.
+
+    ``preset`` says which preset the plan was built from (shown beside the preset picker).
+    """
     returning = plan.returning_customers
     cost = plan.acquisition_cost
     stage_ids = list(range(len(plan.stages)))
@@ -75,11 +133,14 @@ def draft_from_plan(plan: Plan) -> dict[str, Any]:
         FIELD_KEYS["gross_margin"]: _percent(plan.gross_margin),
         STAGE_IDS: stage_ids,
         NEXT_STAGE_ID: len(stage_ids),
-        PREFIX + "returning_on": returning is not None,
-        PREFIX + "cost_on": cost is not None,
-        PREFIX + "direction": "target",
-        PREFIX + "traffic": None,
-        PREFIX + "budget": None,
+        NOTES: {},
+        FOLLOWS: dict.fromkeys(DRIVERS, True),
+        LAST_AMOUNTS: {},
+        APPLIED_PRESET: dict(preset) if preset else None,
+        RETURNING_ON_KEY: returning is not None,
+        COST_ON_KEY: cost is not None,
+        DIRECTION_KEY: "target",
+        **dict.fromkeys(FORWARD_KEYS.values()),
         **_period_draft(plan),
         **_cost_draft(plan, stage_ids),
         **_returning_draft(plan),
@@ -108,10 +169,10 @@ def _period_draft(plan: Plan) -> dict[str, Any]:
     elif start.month % 3 == 1 and plan.period == quarter_period(start.year, start.month // 3 + 1):
         kind = "quarter"
     return {
-        PREFIX + "period_kind": kind,
-        PREFIX + "year": start.year,
-        PREFIX + "month": start.month,
-        PREFIX + "quarter": (start.month - 1) // 3 + 1,
+        PERIOD_KIND_KEY: kind,
+        YEAR_KEY: start.year,
+        MONTH_KEY: start.month,
+        QUARTER_KEY: (start.month - 1) // 3 + 1,
         FIELD_KEYS["period.start"]: start,
         FIELD_KEYS["period.end"]: end,
     }
@@ -121,8 +182,8 @@ def _cost_draft(plan: Plan, stage_ids: list[int]) -> dict[str, Any]:
     cost = plan.acquisition_cost
     paid_index = plan.stage_index(cost.stage) if cost else 0
     return {
-        FIELD_KEYS["acquisition_cost.stage"]: stage_ids[paid_index],
-        PREFIX + "cost_kind": "impressions" if cost and cost.paid_per_impression else "unit",
+        PAID_STAGE_KEY: stage_ids[paid_index],
+        COST_KIND_KEY: "impressions" if cost and cost.paid_per_impression else "unit",
         FIELD_KEYS["acquisition_cost.cost_per_unit"]: cost.cost_per_unit if cost else None,
         FIELD_KEYS["acquisition_cost.cost_per_mille"]: cost.cost_per_mille if cost else None,
         FIELD_KEYS["acquisition_cost.click_through_rate"]: _percent(
@@ -150,40 +211,65 @@ def _returning_draft(plan: Plan) -> dict[str, Any]:
 
 
 def plan_data(draft: Mapping[str, Any]) -> dict[str, Any]:
-    """The plan-file dict for the draft (fractions, stage names), ready for ``parse_plan``."""
+    """The plan-file dict for the draft (fractions, stage names), ready for ``parse_plan``.
+
+    An emptied field the page shows is sent as None, so the model names it as required
+    instead of quietly taking the plan file's default (an empty "orders per new customer"
+    is not 1).
+    """
     data: dict[str, Any] = {
         key: draft.get(FIELD_KEYS[key])
-        for key in ("name", "currency", "revenue_target", "average_order_value")
+        for key in (
+            "name",
+            "currency",
+            "revenue_target",
+            "average_order_value",
+            "orders_per_customer",
+        )
     }
-    data["orders_per_customer"] = draft.get(FIELD_KEYS["orders_per_customer"])
     data["period"] = _period_data(draft)
     data["stages"] = _stages_data(draft)
     if draft.get(FIELD_KEYS["gross_margin"]) is not None:
         data["gross_margin"] = _fraction(draft[FIELD_KEYS["gross_margin"]])
-    if draft.get(PREFIX + "cost_on"):
+    if draft.get(COST_ON_KEY):
         data["acquisition_cost"] = _cost_data(draft)
-    if draft.get(PREFIX + "returning_on"):
+    if draft.get(RETURNING_ON_KEY):
         data["returning_customers"] = _returning_data(draft)
-    return _without_none(data, keep={"revenue_target", "average_order_value"})
+    return data
 
 
-def _without_none(data: dict[str, Any], keep: set[str]) -> dict[str, Any]:
-    """Drop empty optional fields so the model's defaults apply; keep required ones as-is."""
-    return {key: value for key, value in data.items() if value is not None or key in keep}
+def _year(draft: Mapping[str, Any]) -> int | None:
+    """The Year field as a whole year the model accepts, or None."""
+    year = draft.get(YEAR_KEY)
+    if isinstance(year, bool) or not isinstance(year, int | float) or not math.isfinite(year):
+        return None
+    if year != int(year) or not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    return int(year)
 
 
 def _period_data(draft: Mapping[str, Any]) -> dict[str, Any]:
-    kind = draft.get(PREFIX + "period_kind")
-    year = draft.get(PREFIX + "year")
-    if kind in {"month", "quarter", "year"} and isinstance(year, int) and 1900 < year < 2200:
-        number = int(draft.get(PREFIX + ("quarter" if kind == "quarter" else "month")) or 1)
-        builder = {"month": month_period, "quarter": quarter_period}.get(kind)
-        period = builder(year, number) if builder else year_period(year)
-        return {"start": period.start, "end": period.end}
-    return {
-        "start": draft.get(FIELD_KEYS["period.start"]),
-        "end": draft.get(FIELD_KEYS["period.end"]),
-    }
+    kind = draft.get(PERIOD_KIND_KEY)
+    if kind == "custom":
+        return {
+            "start": draft.get(FIELD_KEYS["period.start"]),
+            "end": draft.get(FIELD_KEYS["period.end"]),
+        }
+    year = _year(draft)
+    if year is None:  # the Year field gets its own message (page_problems)
+        return {"start": None, "end": None}
+    if kind == "month":
+        period = month_period(year, _choice(draft, MONTH_KEY))
+    elif kind == "quarter":
+        period = quarter_period(year, _choice(draft, QUARTER_KEY))
+    else:
+        period = year_period(year)
+    return {"start": period.start, "end": period.end}
+
+
+def _choice(draft: Mapping[str, Any], key: str) -> int:
+    value: int = draft.get(key, 1)
+    return value if value in CHOICES[key] else 1
 
 
 def _stages_data(draft: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -199,15 +285,22 @@ def _stages_data(draft: Mapping[str, Any]) -> list[dict[str, Any]]:
 def stage_names(draft: Mapping[str, Any]) -> dict[int, str]:
     """Stage id → its current name (or 'Stage N' while the name is empty)."""
     return {
-        stage_id: (draft.get(stage_key(stage_id, "name")) or "").strip() or f"Stage {position + 1}"
+        stage_id: str(draft.get(stage_key(stage_id, "name")) or "").strip()
+        or f"Stage {position + 1}"
         for position, stage_id in enumerate(draft.get(STAGE_IDS, []))
     }
 
 
+def paid_stage_name(draft: Mapping[str, Any]) -> str:
+    """The name of the paid stage ('the paid stage' if it is gone)."""
+    return stage_names(draft).get(draft.get(PAID_STAGE_KEY, -1), "the paid stage")
+
+
 def _cost_data(draft: Mapping[str, Any]) -> dict[str, Any]:
-    paid_id: int = draft.get(FIELD_KEYS["acquisition_cost.stage"], -1)
-    stage = stage_names(draft).get(paid_id, "")
-    if draft.get(PREFIX + "cost_kind") == "impressions":
+    names = stage_names(draft)
+    paid_id = draft.get(PAID_STAGE_KEY, -1)
+    stage = names.get(paid_id) or next(iter(names.values()), "")
+    if draft.get(COST_KIND_KEY) == "impressions":
         return {
             "stage": stage,
             "cost_per_mille": draft.get(FIELD_KEYS["acquisition_cost.cost_per_mille"]),
@@ -222,22 +315,144 @@ def _cost_data(draft: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _returning_data(draft: Mapping[str, Any]) -> dict[str, Any]:
+    """Every returning-customer field; only their order value may be empty (the plan's AOV)."""
     data = {
         field.split(".", 1)[1]: draft.get(key)
         for field, key in FIELD_KEYS.items()
         if field.startswith("returning_customers.")
     }
     data["repeat_purchase_rate"] = _fraction(data["repeat_purchase_rate"])
-    return {key: value for key, value in data.items() if value is not None}
+    if data["average_order_value"] is None:
+        del data["average_order_value"]
+    return data
+
+
+def page_problems(draft: Mapping[str, Any]) -> list[FieldProblem]:
+    """Problems the plan model can't name field by field, in the page's terms.
+
+    The Year is not a plan-file field (the period's dates are), and the model reports two
+    empty per-impression fields as one missing unit cost.
+    """
+    return [*_year_problems(draft), *_price_problems(draft)]
+
+
+def _year_problems(draft: Mapping[str, Any]) -> list[FieldProblem]:
+    if draft.get(PERIOD_KIND_KEY) == "custom" or _year(draft) is not None:
+        return []
+    year = draft.get(YEAR_KEY)
+    if year is None:
+        return [FieldProblem("year", "required", "missing")]
+    message = f"must be a whole year from {MIN_YEAR} to {MAX_YEAR}, got {_shown_year(year)}"
+    return [FieldProblem("year", message, OUT_OF_RANGE)]
+
+
+def _shown_year(year: Any) -> str:
+    """A year as typed: 1800, not 1,800."""
+    if isinstance(year, int | float) and math.isfinite(year) and abs(year) < 1e15:
+        return f"{year:.10g}"
+    return format_number(year) if isinstance(year, int | float) else str(year)
+
+
+def _price_problems(draft: Mapping[str, Any]) -> list[FieldProblem]:
+    if not draft.get(COST_ON_KEY):
+        return []
+    fields = (
+        ["acquisition_cost.cost_per_mille", "acquisition_cost.click_through_rate"]
+        if draft.get(COST_KIND_KEY) == "impressions"
+        else ["acquisition_cost.cost_per_unit"]
+    )
+    return [
+        FieldProblem(field, "required", "missing")
+        for field in fields
+        if draft.get(FIELD_KEYS[field]) is None
+    ]
+
+
+def merge_problems(
+    draft: Mapping[str, Any], page: list[FieldProblem], model: list[FieldProblem]
+) -> list[FieldProblem]:
+    """The page's problems, then the model's that don't repeat them in other words."""
+    return page + [problem for problem in model if not _repeats(draft, page, problem)]
+
+
+def _repeats(draft: Mapping[str, Any], page: list[FieldProblem], problem: FieldProblem) -> bool:
+    fields = {known.field for known in page}
+    if problem.field in fields:
+        return True
+    if problem.field.startswith("period") and "year" in fields:
+        return True  # no dates while the Year is wrong
+    if problem.field in _PRICE_FIELDS and problem.code == "rule":
+        return bool(fields & _PRICE_FIELDS)  # "required (or cost_per_mille…)"
+    return problem.field == "acquisition_cost.stage" and _paid_name_is_empty(draft)
+
+
+def _paid_name_is_empty(draft: Mapping[str, Any]) -> bool:
+    """The paid stage's own name field already says it is empty."""
+    name = draft.get(stage_key(draft.get(PAID_STAGE_KEY, -1), "name"))
+    return not str(name or "").strip()
 
 
 def widget_key_for(field: str, draft: Mapping[str, Any]) -> str | None:
     """The widget that edits a plan-file field, e.g. ``stages[2].conversion_rate``."""
-    if field in FIELD_KEYS or field in FORWARD_KEYS:
-        return FIELD_KEYS.get(field) or FORWARD_KEYS[field]
+    if field in FIELD_KEYS:
+        return FIELD_KEYS[field]
+    if field in PAGE_FIELD_KEYS:
+        return PAGE_FIELD_KEYS[field]
     match = _STAGE_FIELD.match(field)
     stage_ids = draft.get(STAGE_IDS, [])
     if match and int(match.group(1)) < len(stage_ids):
         part = "name" if match.group(2) == "name" else "rate"
         return stage_key(stage_ids[int(match.group(1))], part)
     return None
+
+
+# --- Notes beside fields ---------------------------------------------------------------------
+
+
+def set_note(draft: dict[str, Any], key: str, text: str, origin: str | None = None) -> None:
+    """Show ``text`` beside the field ``key`` until its value changes."""
+    draft.setdefault(NOTES, {})[key] = {"value": draft.get(key), "text": text, "from": origin}
+
+
+def note_for(draft: Mapping[str, Any], key: str) -> str | None:
+    """The field's note, while it still holds the value the note was written about."""
+    note = draft.get(NOTES, {}).get(key)
+    if note is None or draft.get(key) != note["value"]:
+        return None
+    return str(note["text"])
+
+
+def stages_above(draft: Mapping[str, Any]) -> dict[int, str | None]:
+    """Stage id → the name of the stage right above it (None for the top)."""
+    ids: list[int] = draft.get(STAGE_IDS, [])
+    names = stage_names(draft)
+    return {stage_id: names[ids[i - 1]] if i else None for i, stage_id in enumerate(ids)}
+
+
+def note_changed_rates(
+    draft: dict[str, Any], before: Mapping[int, str | None], why: str = "Stages moved"
+) -> None:
+    """After a move or removal, flag each rate that now converts from another stage.
+
+    The rate stays as typed (it is the user's number), but it now describes another step;
+    the note remembers where the rate came from, and goes away if the stage moves back.
+    """
+    notes = draft.setdefault(NOTES, {})
+    for stage_id, above in stages_above(draft).items():
+        key = stage_key(stage_id, "rate")
+        if stage_id not in before or above == before[stage_id] or above is None:
+            continue
+        origin = notes.get(key, {}).get("from") or before[stage_id]
+        if origin == above:
+            notes.pop(key, None)  # back under the stage its rate was measured from
+        else:
+            set_note(draft, key, _rate_note(why, origin, above), origin)
+
+
+def _rate_note(why: str, origin: str | None, above: str) -> str:
+    if origin is None:  # it was the top of the funnel, which takes no rate
+        return f"{why}: this was the top stage, with no rate; set its conversion from '{above}'."
+    return (
+        f"{why}: check this rate. It was the conversion from '{origin}'; "
+        f"it now converts from '{above}'."
+    )

@@ -1,10 +1,11 @@
 """The one module that owns ``st.session_state`` for the Plan page.
 
-Widgets hold what the user typed under ``plan.*`` keys. Streamlit deletes a widget's state
-when its page (or the widget) is not drawn, so a durable mirror of every value, the draft,
-lives under ``plan.draft`` and re-seeds the widgets when they come back. The last plan that
-passed validation lives under ``plan.last_valid``: results are drawn from it, so a bad value
-in one field never blanks the page.
+Widgets hold what the user typed under ``plan.*`` keys, each with ``persist_state="session"``
+so a widget that is not drawn (a hidden tab's toggle, the other pricing kind) keeps its value.
+The draft, under ``plan.draft``, is the durable mirror of every value: it re-seeds a widget
+whose state is gone or stale (a select box whose option labels were renamed). The last plan
+that passed validation, and its backward result, live under ``plan.last_valid``: results are
+drawn from them, so a bad value in one field never blanks the page.
 """
 
 from __future__ import annotations
@@ -14,71 +15,114 @@ from typing import Any
 import streamlit as st
 
 from planner.errors import FieldProblem, PlanInvalid, parse_plan
+from planner.funnel import plan_backwards
 from planner.models import MAX_STAGES, MIN_STAGES, Plan
-from planner.presets import PRESETS, demo_plan
+from planner.presets import ONLINE_STORE, PRESETS, FunnelPreset, demo_plan
+from planner.results import PlanResult
 from ui.draft import (
+    APPLIED_PRESET,
+    COST_KIND_KEY,
+    COST_ON_KEY,
+    DIRECTION_KEY,
+    DRIVERS,
     FIELD_KEYS,
+    FOLLOWS,
     FORWARD_KEYS,
+    LAST_AMOUNTS,
     NEXT_STAGE_ID,
+    NOTES,
+    PAID_STAGE_KEY,
     PREFIX,
+    PRICE_KEYS,
     STAGE_IDS,
+    accepts,
     draft_from_plan,
+    merge_problems,
+    note_changed_rates,
+    page_problems,
     plan_data,
+    set_note,
     stage_key,
-    widget_key_for,
+    stage_names,
+    stages_above,
+    widget_keys,
 )
-from ui.work import forward_starting_points
+from ui.messages import TAB_MARK, TABS
+from ui.work import Work, checked_result, convert_price, starting_points, work_out
 
 DRAFT_KEY = PREFIX + "draft"
 LAST_VALID_KEY = PREFIX + "last_valid"
-STRUCTURE_KEYS = {STAGE_IDS, NEXT_STAGE_ID}
-PAID_STAGE_KEY = FIELD_KEYS["acquisition_cost.stage"]
+PRESET_KEY = PREFIX + "preset"
+PRESET_SCOPE_KEY = PREFIX + "preset_scope"
+TABS_KEY = PREFIX + "tabs"
+OPEN_TAB_KEY = PREFIX + "open_tab"
+# A stage added between two others lets everyone through, so the plan does not change.
+NEW_STAGE_RATE = 100.0
 
 
 def load_draft() -> dict[str, Any]:
     """The draft, brought up to date with the widgets (created with the demo plan)."""
     state = st.session_state
     if DRAFT_KEY not in state:
-        state[DRAFT_KEY] = draft_from_plan(demo_plan())
+        # The demo is the store preset's stages and costs with a smaller store's order value.
+        demo_preset = {"key": ONLINE_STORE.key, "scope": "stages"}
+        state[DRAFT_KEY] = draft_from_plan(demo_plan(), preset=demo_preset)
     draft: dict[str, Any] = state[DRAFT_KEY]
-    for key, value in draft.items():
-        if key in STRUCTURE_KEYS:
-            continue
-        if key in state:
+    for key in widget_keys(draft):
+        if key in state and accepts(key, state[key], draft):
             draft[key] = state[key]
         else:
-            state[key] = value
+            state[key] = draft[key]  # re-seed a widget that lost its value, or holds a stale one
     return draft
 
 
-def validate(draft: dict[str, Any]) -> tuple[Plan | None, list[FieldProblem]]:
-    """Validate the draft; remember it as the last valid plan when it passes."""
+def check(draft: dict[str, Any]) -> list[FieldProblem]:
+    """Validate the draft; remember it (with its backward result) as the last valid plan."""
+    page = page_problems(draft)
     try:
         plan = parse_plan(plan_data(draft))
     except PlanInvalid as invalid:
-        return None, invalid.problems
-    st.session_state[LAST_VALID_KEY] = plan
-    return plan, []
+        return merge_problems(draft, page, invalid.problems)
+    result, too_large = checked_result(plan)
+    if page or result is None:
+        return merge_problems(draft, page, too_large)
+    st.session_state[LAST_VALID_KEY] = (plan, result)
+    return []
 
 
-def last_valid_plan() -> Plan:
-    """The most recent plan that passed validation (the demo plan before any)."""
-    return st.session_state.get(LAST_VALID_KEY) or demo_plan()
+def last_valid() -> tuple[Plan, PlanResult]:
+    """The most recent plan that passed validation and its backward result (the demo's first)."""
+    stored = st.session_state.get(LAST_VALID_KEY)
+    if stored is None:
+        plan = demo_plan()
+        stored = st.session_state[LAST_VALID_KEY] = (plan, plan_backwards(plan))
+    plan, result = stored
+    return plan, result
 
 
-def problems_by_widget(
-    draft: dict[str, Any], problems: list[FieldProblem]
-) -> tuple[dict[str, FieldProblem], list[FieldProblem]]:
-    """Split problems into those shown beside a widget and those with no widget of their own."""
-    beside: dict[str, FieldProblem] = {}
-    elsewhere = []
-    for problem in problems:
-        key = widget_key_for(problem.field, draft)
-        if key is None or key in beside:
-            elsewhere.append(problem)
-        else:
-            beside[key] = problem
-    return beside, elsewhere
+def work(draft: dict[str, Any], plan: Plan, result: PlanResult) -> Work:
+    """The chosen direction worked out; a forward amount that works is remembered."""
+    start = starting_points(result)
+    _follow_plan(draft, start)
+    last = {**start, **draft.setdefault(LAST_AMOUNTS, {})}
+    done = work_out(plan, result, draft, last)
+    if done.amount is not None:
+        draft[LAST_AMOUNTS][draft[DIRECTION_KEY]] = done.amount
+    return done
+
+
+def _follow_plan(draft: dict[str, Any], start: dict[str, float]) -> None:
+    """Forward amounts the user has not typed follow the plan's own traffic and budget."""
+    follows = draft.setdefault(FOLLOWS, {})
+    for driver in DRIVERS:
+        key = FORWARD_KEYS[driver]
+        if follows.get(driver, True) and draft.get(key) != start[driver]:
+            _set(draft, key, start[driver])
+
+
+def follows_plan(draft: dict[str, Any], driver: str) -> bool:
+    """True while the forward amount is the plan's own (the user has not typed one)."""
+    return bool(draft.get(FOLLOWS, {}).get(driver, True))
 
 
 def _set(draft: dict[str, Any], key: str, value: Any) -> None:
@@ -86,16 +130,59 @@ def _set(draft: dict[str, Any], key: str, value: Any) -> None:
     st.session_state[key] = value
 
 
+# --- Callbacks: they run before the script, with the widgets' new values in session state ---
+
+
+def enter_direction(draft: dict[str, Any]) -> None:
+    """Entering a forward direction with an empty amount starts from the plan's own again."""
+    direction = st.session_state.get(DIRECTION_KEY)
+    if direction in DRIVERS and draft.get(FORWARD_KEYS[direction]) is None:
+        draft.setdefault(FOLLOWS, {})[direction] = True
+
+
+def typed_amount(draft: dict[str, Any], driver: str) -> None:
+    """The user typed a traffic or budget of their own: it no longer follows the plan."""
+    draft.setdefault(FOLLOWS, {})[driver] = False
+
+
+def change_paid_stage(draft: dict[str, Any]) -> None:
+    """Reprice the paid stage at the plan's rates, so a $0.40 session never becomes a $0.40 CAC."""
+    new_id: int = st.session_state.get(PAID_STAGE_KEY, -1)
+    old_id: int = draft.get(PAID_STAGE_KEY, -1)
+    if not accepts(PAID_STAGE_KEY, new_id, draft) or old_id == new_id:
+        return
+    change = convert_price(draft, old_id, new_id)
+    draft[PAID_STAGE_KEY] = new_id
+    if change is None:
+        return
+    if change.value is not None:
+        _set(draft, change.key, change.value)
+    set_note(draft, change.key, change.note)
+
+
 def add_stage(draft: dict[str, Any]) -> None:
-    """Append an empty stage before the last one (the last stage counts customers)."""
+    """Add a pass-through stage (100%) above the last one: the plan is unchanged until edited."""
     ids: list[int] = draft[STAGE_IDS]
     if len(ids) >= MAX_STAGES:
         return
     new_id = draft[NEXT_STAGE_ID]
     draft[NEXT_STAGE_ID] = new_id + 1
-    _set(draft, stage_key(new_id, "name"), f"Stage {len(ids)}")
-    _set(draft, stage_key(new_id, "rate"), 50.0)
+    _set(draft, stage_key(new_id, "name"), _unused_name(draft))
+    _set(draft, stage_key(new_id, "rate"), NEW_STAGE_RATE)
     ids.insert(max(len(ids) - 1, 1), new_id)
+    set_note(
+        draft,
+        stage_key(new_id, "rate"),
+        "New stage: 100% lets everyone through, so the plan is unchanged. Set its rate.",
+    )
+
+
+def _unused_name(draft: dict[str, Any]) -> str:
+    taken = {name.casefold() for name in stage_names(draft).values()}
+    number = len(draft[STAGE_IDS])
+    while f"stage {number}" in taken:
+        number += 1
+    return f"Stage {number}"
 
 
 def remove_stage(draft: dict[str, Any], stage_id: int) -> None:
@@ -103,36 +190,63 @@ def remove_stage(draft: dict[str, Any], stage_id: int) -> None:
     ids: list[int] = draft[STAGE_IDS]
     if len(ids) <= MIN_STAGES or stage_id not in ids:
         return
+    before, names = stages_above(draft), stage_names(draft)
     position = ids.index(stage_id)
     ids.remove(stage_id)
     if draft.get(PAID_STAGE_KEY) == stage_id:
-        _set(draft, PAID_STAGE_KEY, ids[min(position, len(ids) - 1)])
+        _hand_over_cost(draft, names[stage_id], ids[min(position, len(ids) - 1)])
     for part in ("name", "rate"):
-        draft.pop(stage_key(stage_id, part), None)
-        st.session_state.pop(stage_key(stage_id, part), None)
+        _forget(draft, stage_key(stage_id, part))
+    note_changed_rates(draft, before, why=f"'{names[stage_id]}' was removed")
+
+
+def _hand_over_cost(draft: dict[str, Any], removed: str, heir: int) -> None:
+    _set(draft, PAID_STAGE_KEY, heir)
+    if draft.get(COST_ON_KEY):
+        key = _price_key(draft)
+        heir_name = stage_names(draft)[heir]
+        set_note(draft, key, f"'{removed}' was removed: this is now the price per '{heir_name}'.")
+
+
+def _price_key(draft: dict[str, Any]) -> str:
+    return PRICE_KEYS["impressions" if draft.get(COST_KIND_KEY) == "impressions" else "unit"]
+
+
+def _forget(draft: dict[str, Any], key: str) -> None:
+    draft.pop(key, None)
+    draft.get(NOTES, {}).pop(key, None)
+    st.session_state.pop(key, None)
 
 
 def move_stage(draft: dict[str, Any], stage_id: int, step: int) -> None:
-    """Move a stage up (step −1) or down (+1); a stage moved to the top loses its rate."""
+    """Move a stage up (step −1) or down (+1), noting each rate that now has another source.
+
+    A stage moved to the top keeps its rate (unused there) for when it moves back down.
+    """
     ids: list[int] = draft[STAGE_IDS]
+    if stage_id not in ids:
+        return
     old = ids.index(stage_id)
     new = old + step
     if not 0 <= new < len(ids):
         return
+    before = stages_above(draft)
     ids[old], ids[new] = ids[new], ids[old]
-    first = ids[0]
     for moved in (ids[old], ids[new]):
-        if moved != first and draft.get(stage_key(moved, "rate")) is None:
-            _set(draft, stage_key(moved, "rate"), 50.0)
+        if moved != ids[0] and draft.get(stage_key(moved, "rate")) is None:
+            _set(draft, stage_key(moved, "rate"), NEW_STAGE_RATE)
+    note_changed_rates(draft, before)
 
 
-def apply_preset(draft: dict[str, Any], preset_key: str) -> None:
-    """Replace the funnel with a preset's stages and rates; the paid stage becomes the top."""
-    preset = PRESETS[preset_key]
+def apply_preset(draft: dict[str, Any]) -> None:
+    """Replace the funnel with the chosen preset; with its value and costs unless asked not to."""
+    preset = PRESETS.get(st.session_state.get(PRESET_KEY, ""))
+    if preset is None:
+        return
+    old_paid = _paid_role(draft)
     for stage_id in list(draft[STAGE_IDS]):
         for part in ("name", "rate"):
-            draft.pop(stage_key(stage_id, part), None)
-            st.session_state.pop(stage_key(stage_id, part), None)
+            _forget(draft, stage_key(stage_id, part))
     first_id = draft[NEXT_STAGE_ID]
     ids = list(range(first_id, first_id + len(preset.stages)))
     draft[STAGE_IDS] = ids
@@ -141,18 +255,69 @@ def apply_preset(draft: dict[str, Any], preset_key: str) -> None:
         _set(draft, stage_key(stage_id, "name"), stage.name)
         rate = None if stage.conversion_rate is None else round(stage.conversion_rate * 100, 10)
         _set(draft, stage_key(stage_id, "rate"), rate)
-    _set(draft, PAID_STAGE_KEY, ids[0])
+    scope = "stages" if st.session_state.get(PRESET_SCOPE_KEY) == "stages" else "all"
+    draft[APPLIED_PRESET] = {"key": preset.key, "scope": scope}
+    if scope == "all":
+        _use_preset_value_and_costs(draft, preset, ids)
+    else:
+        _keep_own_costs(draft, preset, ids, old_paid)
+
+
+def _paid_role(draft: dict[str, Any]) -> str:
+    """Where the paid stage sits: the top, the last stage, or in between."""
+    ids: list[int] = draft[STAGE_IDS]
+    paid = draft.get(PAID_STAGE_KEY)
+    if paid == ids[0]:
+        return "top"
+    return "last" if paid == ids[-1] else "middle"
+
+
+def _use_preset_value_and_costs(
+    draft: dict[str, Any], preset: FunnelPreset, ids: list[int]
+) -> None:
+    cost = preset.acquisition_cost
+    margin = preset.gross_margin
+    _set(draft, FIELD_KEYS["average_order_value"], preset.average_order_value)
+    _set(draft, FIELD_KEYS["orders_per_customer"], preset.orders_per_customer)
+    _set(draft, FIELD_KEYS["gross_margin"], None if margin is None else round(margin * 100, 10))
+    _set(draft, COST_ON_KEY, True)
+    _set(draft, COST_KIND_KEY, "unit")
+    _set(draft, PAID_STAGE_KEY, ids[preset.paid_index])
+    _set(draft, PRICE_KEYS["unit"], cost.cost_per_unit)
+    for key in PRICE_KEYS.values():
+        draft.get(NOTES, {}).pop(key, None)
+
+
+def _keep_own_costs(
+    draft: dict[str, Any], preset: FunnelPreset, ids: list[int], old_role: str
+) -> None:
+    """Stages only: the price stays, on the stage in the same role, with a note to check it."""
+    heir = {"top": ids[0], "last": ids[-1]}.get(old_role, ids[preset.paid_index])
+    _set(draft, PAID_STAGE_KEY, heir)
+    if draft.get(COST_ON_KEY):
+        name = stage_names(draft)[heir]
+        note = f"Kept from your plan: check it is the price per '{name}'."
+        set_note(draft, _price_key(draft), note)
 
 
 def reset_to_demo() -> None:
-    """Forget every input and start again from the demo plan."""
+    """Forget every input and start again from the demo plan (on the tab the user is on)."""
+    keep = {TABS_KEY, OPEN_TAB_KEY}
     for key in [key for key in st.session_state if str(key).startswith(PREFIX)]:
-        del st.session_state[key]
+        if key not in keep:
+            del st.session_state[key]
 
 
-def prefill_forward_amounts(draft: dict[str, Any]) -> None:
-    """Fill empty traffic and budget with the backward plan's, so both directions agree."""
-    for driver, amount in forward_starting_points(last_valid_plan()).items():
-        key = FORWARD_KEYS[driver]
-        if draft.get(key) is None:
-            _set(draft, key, amount)
+# --- Tabs ---------------------------------------------------------------------------------------
+
+
+def remember_tab() -> None:
+    """Remember which input tab is open, so it stays open when its label gains or loses ⚠."""
+    label = str(st.session_state.get(TABS_KEY) or "")
+    st.session_state[OPEN_TAB_KEY] = label.removesuffix(TAB_MARK)
+
+
+def open_tab(labels: list[str]) -> str:
+    """The label, as drawn this run, of the tab the user last opened."""
+    name = st.session_state.get(OPEN_TAB_KEY, TABS[0])
+    return labels[TABS.index(name)] if name in TABS else labels[0]

@@ -4,8 +4,10 @@ Demo plan (planner.presets.demo_plan): Q1 2027, target $120,000, AOV $60, 1 orde
 customer; funnel Sessions → Product views 50% → Add to cart 12% → Checkout 50% → Purchase 60%;
 $0.40 per session; margin 45%; 2,000 active customers, 15% buy again, 1.4 orders at $65.
 Returning revenue = 2000 × 0.15 × 1.4 × 65 = $27,300, so new customers must bring $92,700:
-92,700 / 60 = 1,545 customers → /0.6 = 2,575 → /0.5 = 5,150 → /0.12 = 42,916.7 ↑ 42,917
-→ /0.5 = 85,834 sessions; budget 85,834 × 0.40 = $34,333.60.
+92,700 / 60 = 1,545 customers. Each stage is rounded up once, from the customers and the
+product of the rates below it: checkout ⌈1,545 / 0.6⌉ = 2,575, add to cart ⌈1,545 / 0.3⌉ =
+5,150, product views ⌈1,545 / 0.036⌉ = ⌈42,916.7⌉ = 42,917, sessions ⌈1,545 / 0.018⌉ =
+⌈85,833.3⌉ = 85,834; budget 85,834 × 0.40 = $34,333.60.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ def errors(app: AppTest) -> list[str]:
     return [element.value for element in app.error]
 
 
+def captions(app: AppTest) -> str:
+    return "\n".join(element.value for element in app.caption)
+
+
 def test_app_starts_on_the_demo_plan_with_hand_worked_numbers(app: AppTest) -> None:
     assert not app.exception
     assert metric(app, "Sessions needed") == "85,834"
@@ -41,11 +47,11 @@ def test_app_starts_on_the_demo_plan_with_hand_worked_numbers(app: AppTest) -> N
 
 
 def test_changing_the_target_updates_the_required_sessions(app: AppTest) -> None:
-    """(240,000 − 27,300) / 60 = 3,545 → 5,909 → 11,818 → 98,484 → 196,968 sessions."""
+    """(240,000 − 27,300) / 60 = 3,545 customers; sessions ⌈3,545 / 0.018⌉ = 196,945."""
     app.number_input(key="plan.revenue_target").set_value(240_000).run()
-    assert metric(app, "Sessions needed") == "196,968"
+    assert metric(app, "Sessions needed") == "196,945"
     assert metric(app, "New customers") == "3,545"
-    assert metric(app, "Marketing budget") == "$78,787"  # 196,968 × 0.40 = 78,787.20
+    assert metric(app, "Marketing budget") == "$78,778"  # 196,945 × 0.40
 
 
 def test_changing_a_rate_updates_the_funnel(app: AppTest) -> None:
@@ -85,7 +91,7 @@ def test_fixing_the_invalid_rate_brings_the_results_back(app: AppTest) -> None:
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        pytest.param("plan.revenue_target", None, "Revenue target required", id="empty-target"),
+        pytest.param("plan.revenue_target", None, "Revenue target is required", id="empty-target"),
         pytest.param(
             "plan.revenue_target",
             -5.0,
@@ -131,7 +137,7 @@ def test_each_bad_field_gets_its_own_message(
 def test_returning_customers_covering_the_target_is_said_plainly(app: AppTest) -> None:
     app.number_input(key="plan.revenue_target").set_value(20_000).run()  # < 27,300 returning
     assert not app.exception
-    assert "covers the $20,000 target" in app.success[0].value
+    assert "cover the target" in app.success[0].value
     assert metric(app, "Sessions needed") == "0"
     assert metric(app, "Marketing budget") == "$0.00"
     assert metric(app, "CAC") == "—"
@@ -176,7 +182,9 @@ def test_a_negative_traffic_is_named_beside_its_field(app: AppTest) -> None:
     app.number_input(key="plan.traffic").set_value(-5).run()
     assert not app.exception
     assert errors(app) == ["Sessions in the period must be ≥ 0, got -5"]
-    assert "Nothing to show until you fix" in app.info[0].value
+    assert "Goal & funnel tab: Sessions in the period must be ≥ 0" in app.info[0].value
+    assert app.number_input(key="plan.traffic").value == -5  # what they typed stays
+    assert metric(app, "Revenue") == "$120,001"  # the plan's own 85,834 sessions, still shown
 
 
 def test_forwards_from_budget_agrees_with_the_backward_plan(app: AppTest) -> None:
@@ -218,15 +226,14 @@ def test_stages_can_be_added_removed_renamed_and_reordered(app: AppTest) -> None
     names = [box.value for box in app.text_input if box.key.startswith("plan.stage.")]
     assert names == ["Visits", "Product views", "Checkout", "Add to cart", "Purchase"]
     assert not app.exception
-    # Same rates in another order, so the rounding path changes: 1,545 / 0.6 = 2,575
-    # → / 0.12 = 21,458.3 ↑ 21,459 → / 0.5 = 42,918 → / 0.5 = 85,836.
-    assert metric(app, "Visits needed") == "85,836"
+    # Same rates in another order: the top still needs ⌈1,545 / 0.018⌉ = 85,834.
+    assert metric(app, "Visits needed") == "85,834"
 
 
 def test_duplicate_stage_names_are_named_at_the_second_stage(app: AppTest) -> None:
     app.text_input(key="plan.stage.3.name").set_value("add to cart").run()
     assert errors(app) == [
-        "Stage 4 name 'add to cart' is already the name of stages[2]; stage names must be unique"
+        "Stage 4 name: 'add to cart' is already the name of stage 3; stage names must be unique"
     ]
 
 
@@ -243,7 +250,7 @@ def test_a_monthly_period_changes_the_pace(app: AppTest) -> None:
     app.selectbox(key="plan.period_kind").set_value("month").run()
     app.selectbox(key="plan.month").set_value(3).run()
     assert not app.exception
-    assert "(19,382 a week)" in app.markdown[1].value  # 85,834 / (31 / 7)
+    assert any("(19,382 a week)" in text.value for text in app.markdown)  # 85,834 / (31 / 7)
 
 
 def test_start_again_restores_the_demo_plan(app: AppTest) -> None:
@@ -291,18 +298,19 @@ def test_the_benchmark_table_lists_the_ranges_that_apply(app: AppTest) -> None:
         "add-to-cart rate",
         "cart-to-order rate",
     ]
-    assert list(table["This plan"]) == ["1.8%", "6.0%", "30%"]
+    assert list(table["This plan"]) == ["1.8%", "6%", "30%"]
 
 
 def test_removing_the_paid_stage_hands_its_cost_to_the_stage_in_its_place(app: AppTest) -> None:
-    """$0.40 per Purchase, then Purchase removed: Checkout is now the last stage and is paid.
+    """$25 per Purchase, then Purchase removed: Checkout is now the last stage and is paid.
 
-    1,545 customers at Checkout → /0.5 = 3,090 carts → /0.12 = 25,750 views → /0.5 = 51,500
-    sessions; budget 1,545 × 0.40 = $618.
+    1,545 customers at Checkout → ⌈1,545 / 0.03⌉ = 51,500 sessions; budget 1,545 × 25 = $38,625.
     """
     app.selectbox(key="plan.cost_stage").set_value(4).run()
+    app.number_input(key="plan.cost_per_unit").set_value(25.0).run()
     app.button(key="plan.stage.4.remove").click().run()
     assert not errors(app)
     assert app.selectbox(key="plan.cost_stage").value == 3
     assert metric(app, "Sessions needed") == "51,500"
-    assert metric(app, "Marketing budget") == "$618"
+    assert metric(app, "Marketing budget") == "$38,625"
+    assert "'Purchase' was removed: this is now the price per 'Checkout'." in captions(app)

@@ -10,12 +10,24 @@ from planner.errors import PlanInvalid, parse_plan
 from planner.models import AcquisitionCost, Period, Plan, Stage
 from planner.presets import demo_plan
 from ui.draft import (
+    COST_KIND_KEY,
     FIELD_KEYS,
+    NOTES,
+    PAID_STAGE_KEY,
+    PERIOD_KIND_KEY,
     PREFIX,
     STAGE_IDS,
+    YEAR_KEY,
+    accepts,
     draft_from_plan,
+    merge_problems,
+    note_changed_rates,
+    note_for,
+    page_problems,
     plan_data,
+    set_note,
     stage_key,
+    stages_above,
     widget_key_for,
 )
 
@@ -98,3 +110,157 @@ def test_an_emptied_field_is_reported_as_required() -> None:
 def test_a_field_path_finds_its_widget(field: str, key: str | None) -> None:
     draft = {STAGE_IDS: [4, 5, 6, 7]}
     assert widget_key_for(field, draft) == key
+
+
+def problems_of(draft: dict) -> list[str]:
+    """What the page would list for the draft, as ``field: message``."""
+    try:
+        parse_plan(plan_data(draft))
+        model = []
+    except PlanInvalid as invalid:
+        model = invalid.problems
+    return [str(problem) for problem in merge_problems(draft, page_problems(draft), model)]
+
+
+def test_an_empty_orders_per_customer_is_required_not_one() -> None:
+    draft = draft_from_plan(demo_plan())
+    draft[FIELD_KEYS["orders_per_customer"]] = None
+    assert problems_of(draft) == ["orders_per_customer: required"]
+
+
+def test_returning_customers_need_every_field_but_their_order_value() -> None:
+    draft = draft_from_plan(demo_plan())
+    for field in ("active_customers", "repeat_purchase_rate", "orders_per_customer"):
+        draft[FIELD_KEYS[f"returning_customers.{field}"]] = None
+    draft[FIELD_KEYS["returning_customers.average_order_value"]] = None
+    assert problems_of(draft) == [
+        "returning_customers.active_customers: required",
+        "returning_customers.repeat_purchase_rate: required",
+        "returning_customers.orders_per_customer: required",
+    ]
+
+
+def test_each_empty_per_impression_field_is_named() -> None:
+    """The model alone would name one missing unit cost, a field not even on screen."""
+    draft = draft_from_plan(demo_plan())
+    draft[COST_KIND_KEY] = "impressions"
+    assert problems_of(draft) == [
+        "acquisition_cost.cost_per_mille: required",
+        "acquisition_cost.click_through_rate: required",
+    ]
+    draft[FIELD_KEYS["acquisition_cost.cost_per_mille"]] = -1.0
+    assert problems_of(draft) == [
+        "acquisition_cost.click_through_rate: required",
+        "acquisition_cost.cost_per_mille: must be ≥ 0 and ≤ 1,000,000,000,000, got -1",
+    ]
+
+
+def test_an_empty_unit_price_is_required_in_one_message() -> None:
+    draft = draft_from_plan(demo_plan())
+    draft[FIELD_KEYS["acquisition_cost.cost_per_unit"]] = None
+    assert problems_of(draft) == ["acquisition_cost.cost_per_unit: required"]
+
+
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [
+        pytest.param(None, "year: required", id="empty"),
+        pytest.param(
+            1800, "year: must be a whole year from 1900 to 2199, got 1800", id="too-early"
+        ),
+        pytest.param(2200, "year: must be a whole year from 1900 to 2199, got 2200", id="too-late"),
+        pytest.param(
+            2027.5, "year: must be a whole year from 1900 to 2199, got 2027.5", id="fraction"
+        ),
+    ],
+)
+def test_a_wrong_year_is_named_and_its_dates_are_not(year: float | None, message: str) -> None:
+    draft = draft_from_plan(demo_plan())
+    draft[YEAR_KEY] = year
+    assert problems_of(draft) == [message]
+
+
+@pytest.mark.parametrize("year", [1900, 1990, 2199])
+def test_every_year_the_model_accepts_is_accepted(year: int) -> None:
+    draft = draft_from_plan(demo_plan())
+    draft[YEAR_KEY] = year
+    assert parse_plan(plan_data(draft)).period.start == date(year, 1, 1)
+
+
+def test_a_custom_period_ignores_the_year_field() -> None:
+    draft = draft_from_plan(demo_plan())
+    draft[PERIOD_KIND_KEY] = "custom"
+    draft[YEAR_KEY] = None
+    assert problems_of(draft) == []
+
+
+def test_an_emptied_paid_stage_name_is_named_once() -> None:
+    draft = draft_from_plan(demo_plan())
+    draft[stage_key(0, "name")] = "  "
+    assert problems_of(draft) == ["stages[0].name: must not be empty"]
+
+
+def test_a_stale_choice_is_not_accepted_from_a_widget() -> None:
+    draft = draft_from_plan(demo_plan())
+    assert accepts(PAID_STAGE_KEY, 4, draft)
+    assert not accepts(PAID_STAGE_KEY, "Sessions", draft)  # an old label, after a rename
+    assert not accepts(PAID_STAGE_KEY, None, draft)
+    assert not accepts(PERIOD_KIND_KEY, "decade", draft)
+    assert accepts(FIELD_KEYS["revenue_target"], None, draft)  # free fields take anything
+
+
+def test_the_year_is_addressed_like_a_field() -> None:
+    assert widget_key_for("year", {}) == YEAR_KEY
+    assert widget_key_for("traffic", {}) == "plan.traffic"
+
+
+def test_a_note_lasts_until_its_field_changes() -> None:
+    draft = draft_from_plan(demo_plan())
+    key = FIELD_KEYS["acquisition_cost.cost_per_unit"]
+    set_note(draft, key, "Converted")
+    assert note_for(draft, key) == "Converted"
+    draft[key] = 0.5
+    assert note_for(draft, key) is None
+
+
+def test_moving_a_stage_notes_every_rate_that_now_converts_from_another_stage() -> None:
+    """Checkout moves above Add to cart: three rates now describe other steps."""
+    draft = draft_from_plan(demo_plan())
+    before = stages_above(draft)
+    draft[STAGE_IDS] = [0, 1, 3, 2, 4]
+    note_changed_rates(draft, before)
+    assert note_for(draft, stage_key(3, "rate")) == (
+        "Stages moved: check this rate. It was the conversion from 'Add to cart'; "
+        "it now converts from 'Product views'."
+    )
+    assert "from 'Product views'; it now converts from 'Checkout'" in str(
+        note_for(draft, stage_key(2, "rate"))
+    )
+    assert "from 'Checkout'; it now converts from 'Add to cart'" in str(
+        note_for(draft, stage_key(4, "rate"))
+    )
+    assert note_for(draft, stage_key(1, "rate")) is None
+
+
+def test_moving_a_stage_back_clears_its_notes() -> None:
+    draft = draft_from_plan(demo_plan())
+    before = stages_above(draft)
+    draft[STAGE_IDS] = [0, 1, 3, 2, 4]
+    note_changed_rates(draft, before)
+    before = stages_above(draft)
+    draft[STAGE_IDS] = [0, 1, 2, 3, 4]
+    note_changed_rates(draft, before)
+    assert draft[NOTES] == {}
+
+
+def test_the_old_top_stage_moved_down_asks_for_its_rate() -> None:
+    """Sessions moves below Product views: a pass-through rate, and a note to set it."""
+    draft = draft_from_plan(demo_plan())
+    before = stages_above(draft)
+    draft[STAGE_IDS] = [1, 0, 2, 3, 4]
+    draft[stage_key(0, "rate")] = 100.0  # as ui.state.move_stage gives it
+    note_changed_rates(draft, before)
+    assert note_for(draft, stage_key(0, "rate")) == (
+        "Stages moved: this was the top stage, with no rate; "
+        "set its conversion from 'Product views'."
+    )

@@ -1,14 +1,20 @@
-"""Presets and the demo plan: valid, inside their own benchmarks, and worked by hand."""
+"""Presets and the demo plan: valid, inside their own benchmarks, and worked by hand.
+
+A preset is applied whole (stages, order value, orders per customer, acquisition cost,
+margin), so every check runs on the plan the preset makes, costs included.
+"""
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pytest
+from pydantic import ValidationError
 
 from planner.benchmarks import check_benchmarks, match_benchmarks
 from planner.funnel import plan_backwards
-from planner.models import MAX_STAGES, MIN_STAGES, Period, Plan
+from planner.models import MAX_STAGES, MIN_STAGES, AcquisitionCost, Period, Plan
 from planner.presets import (
     LEAD_GENERATION,
     ONLINE_COURSE,
@@ -26,8 +32,11 @@ def plan_from(preset: FunnelPreset) -> Plan:
         name=preset.label,
         period=Period(start=date(2027, 1, 1), end=date(2027, 3, 31)),
         revenue_target=50_000,
-        average_order_value=100,
+        average_order_value=preset.average_order_value,
+        orders_per_customer=preset.orders_per_customer,
         stages=preset.stages,
+        acquisition_cost=preset.acquisition_cost,
+        gross_margin=preset.gross_margin,
     )
 
 
@@ -57,6 +66,54 @@ def test_every_preset_is_inside_its_own_benchmarks(preset: FunnelPreset) -> None
 @pytest.mark.parametrize("preset", ALL_PRESETS, ids=lambda preset: preset.key)
 def test_every_preset_names_its_sources(preset: FunnelPreset) -> None:
     assert len(preset.source) > 40
+    assert "ssumption" in preset.source  # what is not published says so
+
+
+@pytest.mark.parametrize("preset", ALL_PRESETS, ids=lambda preset: preset.key)
+def test_every_preset_pays_off_its_customers_within_the_period(preset: FunnelPreset) -> None:
+    """A new customer costs less than the gross profit of their orders (no cost warning)."""
+    plan = plan_from(preset)
+    result = plan_backwards(plan)
+    assert result.cac is not None
+    margin = preset.gross_margin or 1.0
+    gross_profit = preset.average_order_value * preset.orders_per_customer * margin
+    assert result.cac < gross_profit
+    assert result.roas is not None
+    assert result.roas > 1
+
+
+@pytest.mark.parametrize(
+    ("preset", "value", "paid", "price", "cost_per_customer"),
+    [
+        # 0.40 ÷ 1.8% sessions-to-order
+        pytest.param(ONLINE_STORE, 90, "Sessions", 0.40, 0.40 / 0.018, id="store"),
+        # 70 ÷ 3.75% leads-to-customer
+        pytest.param(LEAD_GENERATION, 5_000, "Leads", 70, 70 / 0.0375, id="lead-gen"),
+        # 0.60 ÷ (20% × 40% × 5%) visitors-to-buyer
+        pytest.param(ONLINE_COURSE, 300, "Visitors", 0.60, 0.60 / 0.004, id="course"),
+    ],
+)
+def test_each_preset_carries_its_value_and_costs(
+    preset: FunnelPreset, value: float, paid: str, price: float, cost_per_customer: float
+) -> None:
+    assert preset.average_order_value == value
+    assert preset.acquisition_cost.stage == paid
+    assert preset.acquisition_cost.cost_per_unit == price
+    assert preset.stages[preset.paid_index].name == paid
+    reach = math.prod(plan_from(preset).conversion_rates[preset.paid_index :])
+    assert price / reach == pytest.approx(cost_per_customer)
+
+
+def test_a_preset_must_pay_for_one_of_its_stages() -> None:
+    with pytest.raises(ValidationError, match="paid stage 'Clicks' is not a stage"):
+        FunnelPreset(
+            key="x",
+            label="X",
+            stages=ONLINE_STORE.stages,
+            average_order_value=10,
+            acquisition_cost=AcquisitionCost(stage="Clicks", cost_per_unit=1),
+            source="test",
+        )
 
 
 def test_the_store_preset_keeps_its_stage_names_and_rates() -> None:
@@ -120,4 +177,5 @@ def test_the_demo_plan_gives_no_warning() -> None:
     """
     plan = demo_plan()
     assert plan.stages == ONLINE_STORE.stages
+    assert plan.acquisition_cost == ONLINE_STORE.acquisition_cost
     assert check_benchmarks(plan) == []
