@@ -4,9 +4,8 @@ import streamlit as st
 
 from planner.benchmarks import check_benchmarks, match_benchmarks
 from planner.results import PlanResult
-from ui import inputs, results, state
-from ui.draft import PREFIX
-from ui.work import work_out
+from ui import inputs, layout, results, state
+from ui.messages import screen_messages
 
 st.title("Plan")
 st.caption(
@@ -14,29 +13,21 @@ st.caption(
     "budget it needs, or forwards from traffic or a budget to the revenue it brings."
 )
 draft = state.load_draft()
-_, problems = state.validate(draft)
-plan = state.last_valid_plan()
-work = work_out(plan, draft)
-beside, elsewhere = state.problems_by_widget(draft, [*problems, *work.problems])
+problems = state.check(draft)
+plan, result = state.last_valid()
+work = state.work(draft, plan, result)
+messages = screen_messages([*problems, *work.problems], draft)
 
-feedback = inputs.Problems(beside)
+layout.apply_page_style()
+results.summary(plan, work.outcome, len(messages))
 inputs_column, results_column = st.columns([5, 7], gap="large")
 with inputs_column:
-    goal_tab, cost_tab, returning_tab = st.tabs(["Goal & funnel", "Costs", "Returning customers"])
-    with goal_tab:
-        inputs.goal_section(draft, feedback)
-        inputs.funnel_section(draft, feedback)
-    with cost_tab:
-        inputs.cost_section(draft, feedback)
-    with returning_tab:
-        inputs.returning_section(draft, feedback)
-    st.button("Start again from the demo plan", key=PREFIX + "reset", on_click=state.reset_to_demo)
+    inputs.draw_inputs(draft, messages)
 
 with results_column:
-    if problems or work.problems:
+    if messages:
         results.stale_notice(
-            [*feedback.shown, *(str(problem) for problem in elsewhere)],
-            showing_results=work.outcome is not None,
+            [message.listed for message in messages], showing_results=work.outcome is not None
         )
     if work.infeasible:
         st.warning(f"{work.infeasible} {work.infeasible.hint}", icon="⚠️")

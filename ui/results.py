@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -12,7 +13,9 @@ from planner.models import Plan
 from planner.period import describe_period
 from planner.results import Outcome, PlanResult, ProjectedStage, Projection, RequiredStage
 from ui.charts import funnel_figure
-from ui.format import count, money, percent, ratio
+from ui.format import NOTHING, count, money, money_per, percent, ratio
+
+SUMMARY_KEY = "plan-summary"
 
 
 def stale_notice(problems: Sequence[str], *, showing_results: bool = True) -> None:
@@ -31,33 +34,58 @@ def stale_notice(problems: Sequence[str], *, showing_results: bool = True) -> No
 
 def backward(plan: Plan, result: PlanResult, warnings: Sequence[BenchmarkWarning]) -> None:
     """A plan worked back from its target."""
-    top, last = result.stages[0], result.stages[-1]
     st.markdown(
         f"{_title(plan, result.period_days)} · "
         f"target **{money(result.revenue_target, result.currency)}**"
     )
     if result.covered_by_returning:
-        st.success(
-            f"Returning customers already bring {money(result.returning.revenue, plan.currency)}, "
-            f"which covers the {money(result.revenue_target, plan.currency)} target: no new "
-            "customers, traffic or budget are needed for it.",
-            icon="✅",
-        )
+        _covered_by_returning(plan, result)
     else:
-        st.markdown(
-            f"You need **{count(top.required)} {top.name.lower()}** "
-            f"({count(top.per_week)} a week) to win **{count(last.required)} new customers**"
-            + (
-                f" for a budget of **{money(result.budget, plan.currency)}**."
-                if result.budget
-                else "."
-            )
-        )
-    _headline_metrics(plan, result, top.name)
-    _money_metrics(plan, result)
+        st.markdown(_backward_headline(plan, result))
+    _metrics(_headline_metrics(plan, result), key="plan.headline_metrics")
+    _metrics(_money_metrics(plan, result), key="plan.money_metrics")
     _revenue_check(plan, result)
     benchmark_warnings(warnings)
-    _funnel_and_table(plan, result.stages, "Required at each stage")
+    if not result.covered_by_returning:
+        _funnel_and_table(plan, result.stages, "Required at each stage")
+
+
+def _backward_headline(plan: Plan, result: PlanResult) -> str:
+    """The plan in one sentence: traffic, customers, and the budget with its price."""
+    top, last = result.stages[0], result.stages[-1]
+    text = (
+        f"You need **{count(top.required)} {top.name.lower()}** "
+        f"({count(top.per_week)} a week) to win **{count(last.required)} new customers**"
+    )
+    cost = plan.acquisition_cost
+    if cost is None:
+        return text + "."
+    return text + f" for a budget of **{money(result.budget, plan.currency)}** ({_price(plan)})."
+
+
+def _price(plan: Plan) -> str:
+    """What the budget pays for: '$0.40 per 'Sessions'' or a CPM with its click-through."""
+    cost = plan.acquisition_cost
+    if cost is None:
+        return ""
+    if cost.cost_per_unit is not None:
+        return money_per(cost.cost_per_unit, plan.currency, f"'{cost.stage}'")
+    return (
+        f"{money_per(cost.cost_per_mille, plan.currency, '1,000 impressions')} at "
+        f"{percent(cost.click_through_rate)} click-through into '{cost.stage}'"
+    )
+
+
+def _covered_by_returning(plan: Plan, result: PlanResult) -> None:
+    surplus = result.returning.revenue - result.revenue_target
+    st.success(
+        f"Your returning customers already cover the target: they bring "
+        f"{money(result.returning.revenue, plan.currency, cents=False)}, "
+        f"{money(surplus, plan.currency, cents=False)} more than the "
+        f"{money(result.revenue_target, plan.currency, cents=False)} target. No new customers, "
+        "traffic or budget are needed for it; raise the target to plan for growth.",
+        icon="✅",
+    )
 
 
 def forward(plan: Plan, projection: Projection, warnings: Sequence[BenchmarkWarning]) -> None:
@@ -76,56 +104,87 @@ def forward(plan: Plan, projection: Projection, warnings: Sequence[BenchmarkWarn
         f"**{money(projection.revenue, plan.currency)}** revenue, {percent(share)} of the "
         f"{money(projection.revenue_target, plan.currency)} target: it {verdict}."
     )
-    columns = st.columns(4)
-    columns[0].metric(
-        "Revenue",
-        money(projection.revenue, plan.currency),
-        delta=money(gap, plan.currency),
-        delta_color="normal",
+    _metrics(
+        [
+            Metric(
+                "Revenue",
+                money(projection.revenue, plan.currency),
+                delta=money(gap, plan.currency),
+            ),
+            Metric(top.name, count(top.expected)),
+            Metric("New customers", count(projection.new_customers)),
+            Metric("Marketing budget", _budget(plan, projection.budget)),
+        ],
+        key="plan.headline_metrics",
     )
-    columns[1].metric(f"{top.name}", count(top.expected))
-    columns[2].metric("New customers", count(projection.new_customers))
-    columns[3].metric("Marketing budget", money(projection.budget, plan.currency))
-    _money_metrics(plan, projection)
+    _metrics(_money_metrics(plan, projection), key="plan.money_metrics")
     benchmark_warnings(warnings)
     _funnel_and_table(plan, projection.stages, "Expected at each stage")
 
 
 def _title(plan: Plan, days: int) -> str:
-    """The plan's name and period, without saying the period twice ('Demo store: Q1 2027')."""
-    period = describe_period(plan.period)
-    shown = f"**{plan.name}**" if period in plan.name else f"**{plan.name}** · {period}"
-    return f"{shown} ({days} days)"
+    """The plan's name, its period and the period's length: 'Demo store · Q1 2027 (90 days)'."""
+    return f"**{plan.name}** · {describe_period(plan.period)} ({days} days)"
 
 
-def _headline_metrics(plan: Plan, result: PlanResult, top_name: str) -> None:
-    columns = st.columns(4)
-    columns[0].metric(f"{top_name} needed", count(result.stages[0].required))
-    columns[1].metric("New customers", count(result.new_customers))
-    columns[2].metric(
-        "Orders",
-        count(result.orders),
-        help=f"New {count(result.new_orders)} + returning {count(result.returning.orders)}.",
-    )
-    columns[3].metric("Marketing budget", money(result.budget, plan.currency))
+@dataclass(frozen=True)
+class Metric:
+    """One headline number: its label, its value as shown, and optional help and delta."""
+
+    label: str
+    value: str
+    help: str | None = None
+    delta: str | None = None
 
 
-def _money_metrics(plan: Plan, outcome: Outcome) -> None:
-    columns = st.columns(4)
-    columns[0].metric("CAC", money(outcome.cac, plan.currency), help="Budget ÷ new customers.")
-    columns[1].metric("ROAS", ratio(outcome.roas), help="New-customer revenue ÷ marketing budget.")
-    columns[2].metric(
-        "MER",
-        ratio(outcome.marketing_efficiency),
-        help="Marketing efficiency ratio: all revenue, new and returning, ÷ marketing budget.",
-    )
-    columns[3].metric(
-        "Contribution",
-        money(outcome.contribution, plan.currency),
-        help="Contribution after marketing: revenue × gross margin − marketing budget."
+def _metrics(metrics: Sequence[Metric], key: str) -> None:
+    """A row of metrics that wraps instead of cutting a long amount short ("$34,…")."""
+    with st.container(horizontal=True, gap="medium", key=key):
+        for item in metrics:
+            st.metric(
+                item.label,
+                item.value,
+                delta=item.delta,
+                help=item.help,
+                width="content",
+            )
+
+
+def _budget(plan: Plan, budget: float) -> str:
+    """The budget, or a dash when the plan prices no traffic (not "$0.00": nothing was asked)."""
+    return NOTHING if plan.acquisition_cost is None else money(budget, plan.currency)
+
+
+def _headline_metrics(plan: Plan, result: PlanResult) -> list[Metric]:
+    top = result.stages[0]
+    return [
+        Metric(f"{top.name} needed", count(top.required)),
+        Metric("New customers", count(result.new_customers)),
+        Metric(
+            "Orders",
+            count(result.orders),
+            help=f"New {count(result.new_orders)} + returning {count(result.returning.orders)}.",
+        ),
+        Metric("Marketing budget", _budget(plan, result.budget), help=_price(plan) or None),
+    ]
+
+
+def _money_metrics(plan: Plan, outcome: Outcome) -> list[Metric]:
+    margin_help = (
+        "Contribution after marketing: revenue × gross margin − marketing budget."
         if plan.gross_margin is not None
-        else "Enter a gross margin to see the contribution after marketing.",
+        else "Enter a gross margin to see the contribution after marketing."
     )
+    return [
+        Metric("CAC", money(outcome.cac, plan.currency), help="Budget ÷ new customers."),
+        Metric("ROAS", ratio(outcome.roas), help="New-customer revenue ÷ marketing budget."),
+        Metric(
+            "MER",
+            ratio(outcome.marketing_efficiency),
+            help="Marketing efficiency ratio: all revenue, new and returning, ÷ marketing budget.",
+        ),
+        Metric("Contribution", money(outcome.contribution, plan.currency), help=margin_help),
+    ]
 
 
 def _revenue_check(plan: Plan, result: PlanResult) -> None:
@@ -142,16 +201,20 @@ def _revenue_check(plan: Plan, result: PlanResult) -> None:
         if result.returning.revenue
         else ""
     )
-    surplus = result.revenue - result.revenue_target
-    rounding = (
-        f", {money(surplus, currency)} above the target because every stage is rounded up "
-        "to whole people"
-        if surplus >= 0.005
-        else ""
-    )
     st.caption(
         f"Revenue check: {new_part}{returning_part} = "
-        f"**{money(result.revenue, currency, cents=False)}**{rounding}."
+        f"**{money(result.revenue, currency, cents=False)}**{_surplus_note(result, currency)}."
+    )
+
+
+def _surplus_note(result: PlanResult, currency: str) -> str:
+    """Why the plan brings a little more than the target: customers come whole."""
+    surplus = result.revenue - result.revenue_target
+    if result.covered_by_returning or surplus < 0.005:
+        return ""
+    return (
+        f", {money(surplus, currency)} above the target because new customers are rounded up "
+        "to whole people"
     )
 
 
@@ -167,7 +230,8 @@ def _funnel_and_table(
 ) -> None:
     names = [stage.name for stage in stages]
     counts = [stage.count for stage in stages]
-    st.plotly_chart(funnel_figure(names, counts, title), key="plan.funnel_chart")
+    rates = [stage.conversion_rate for stage in stages]
+    st.plotly_chart(funnel_figure(names, counts, rates, title), key="plan.funnel_chart")
     st.dataframe(stage_table(plan, stages), hide_index=True, key="plan.stage_table")
 
 
@@ -210,3 +274,38 @@ def benchmark_table(plan: Plan, matches: Sequence[BenchmarkMatch]) -> None:
         for match in matches
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="plan.benchmark_table")
+
+
+def summary(plan: Plan, outcome: PlanResult | Projection | None, fixes_pending: int) -> None:
+    """The headline in one line, pinned at the top on a phone while the inputs are edited.
+
+    On a narrow screen the results column stacks below the inputs, 2,000 px down; this line
+    keeps the answer in sight (``ui.layout`` pins it there and hides it on wider screens,
+    where the results sit beside the inputs).
+    """
+    with st.container(key=SUMMARY_KEY):
+        parts = [] if outcome is None else _summary_parts(plan, outcome)
+        if fixes_pending:
+            noun = "field" if fixes_pending == 1 else "fields"
+            parts.insert(0, f"⚠️ fix {fixes_pending} {noun} to update")
+        st.markdown(" · ".join(parts) or "Nothing to show yet")
+
+
+def _summary_parts(plan: Plan, outcome: PlanResult | Projection) -> list[str]:
+    currency = plan.currency
+    if isinstance(outcome, Projection):
+        return [
+            f"**{money(outcome.revenue, currency)}** revenue "
+            f"({percent(outcome.revenue / outcome.revenue_target)} of target)",
+            f"**{count(outcome.new_customers)}** new customers",
+        ]
+    if outcome.covered_by_returning:
+        return ["Returning customers cover the target"]
+    top = outcome.stages[0]
+    parts = [
+        f"**{count(top.required)}** {top.name.lower()}",
+        f"**{count(outcome.new_customers)}** new customers",
+    ]
+    if plan.acquisition_cost is not None:
+        parts.append(f"**{money(outcome.budget, currency)}** budget")
+    return parts
