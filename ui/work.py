@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -90,7 +91,17 @@ def project(plan: Plan, driver: Driver, amount: Any) -> Work:
 
 def starting_points(result: PlanResult) -> dict[str, float]:
     """The backward plan's traffic and budget: projecting them shows both directions agree."""
-    return {"traffic": float(result.stages[0].required), "budget": round(result.budget, 2)}
+    return {"traffic": float(result.stages[0].required), "budget": cents_up(result.budget)}
+
+
+def cents_up(amount: float) -> float:
+    """Round a budget up to the cent: rounding down would buy a hair less than the plan needs.
+
+    The amount is read as its shortest decimal (34333.6, not 34333.600000000006), so a budget
+    already in whole cents stays as it is.
+    """
+    cents = Decimal(repr(amount)).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+    return float(cents)
 
 
 def checked_result(plan: Plan) -> tuple[PlanResult | None, list[FieldProblem]]:

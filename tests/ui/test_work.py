@@ -134,3 +134,12 @@ def test_nothing_to_convert_without_a_price() -> None:
     draft[FIELD_KEYS["acquisition_cost.cost_per_unit"]] = None
     assert convert_price(draft, 0, 4) is None
     assert draft[STAGE_IDS] == [0, 1, 2, 3, 4]
+
+
+def test_the_budget_starting_point_rounds_up_to_the_cent() -> None:
+    """34,333.6 stays; 34,333.601 becomes 34,333.61 so the forward plan still buys enough."""
+    from ui.work import cents_up
+
+    assert cents_up(34_333.6) == 34_333.6
+    assert cents_up(34_333.601) == 34_333.61
+    assert cents_up(0.004) == 0.01
