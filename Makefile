@@ -8,7 +8,7 @@ PORT ?= 8501
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test lint unit bench browser clean
+.PHONY: run test lint unit bench browser clean messages
 
 run: $(RUNTIME_STAMP)
 	$(PY) -m streamlit run app.py --server.address=127.0.0.1 --server.port=$(PORT) \
@@ -32,6 +32,20 @@ bench: $(RUNTIME_STAMP)
 
 browser:
 	bash scripts/install-browser.sh
+
+# After adding or changing a user-facing string: refresh the templates and the Arabic
+# catalogues (new strings arrive untranslated; tests/i18n fails until they are translated).
+messages: $(DEV_STAMP)
+	for domain in app planner; do \
+		$(VENV)/bin/pybabel extract --no-location --sort-output --omit-header \
+			-F locales/$$domain.cfg -k t -k t_plural:1,2 -k N_ -o locales/$$domain.pot . && \
+		if [ -f locales/ar/LC_MESSAGES/$$domain.po ]; then \
+			$(VENV)/bin/pybabel update --quiet --no-fuzzy-matching --omit-header -D $$domain \
+				-i locales/$$domain.pot -d locales -l ar; \
+		else \
+			$(VENV)/bin/pybabel init -D $$domain -i locales/$$domain.pot -d locales -l ar; \
+		fi || exit 1; \
+	done
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
