@@ -13,17 +13,18 @@ win than they bring in within the period (plain arithmetic on the plan, not a be
 
 Every figure, its publisher and how the thresholds were chosen is in ``docs/benchmarks.md``.
 This module is data and arithmetic only: it is called on every page rerun, so it does no
-I/O and precomputes its synonym sets at import.
+I/O and precomputes its synonym sets at import. A warning is a code with its figures, not a
+sentence: ``i18n.domain`` words it (and the labels, populations and typical figures below)
+in the reader's language.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from planner.models import Model, Plan
-from planner.numbers import format_money, format_percent
 
 Severity = Literal["info", "warning"]
 Verdict = Literal["below", "within", "above"]
@@ -61,12 +62,18 @@ class BenchmarkMatch(Model):
 
 
 class BenchmarkWarning(Model):
-    """Something in a plan that is outside what published figures or plain arithmetic allow."""
+    """Something in a plan that is outside what published figures or plain arithmetic allow.
+
+    ``key`` names what was checked (a benchmark's key, ``repeat_purchase``...), ``code`` the
+    message and ``params`` its figures and names; ``i18n.domain`` words them. ``source`` is
+    where the figures come from, as its publishers name it.
+    """
 
     key: str
     field: str
     severity: Severity
-    message: str
+    code: str
+    params: dict[str, Any]
     source: str
     rate: float | None = None
 
@@ -384,45 +391,47 @@ def match_benchmarks(plan: Plan) -> list[BenchmarkMatch]:
     return matches
 
 
-# --- Messages --------------------------------------------------------------------------------
+# --- Warnings ---------------------------------------------------------------------------------
+# A warning is a code and its parameters (numbers as numbers, names as text); ``i18n.domain``
+# words it in the reader's language, with the figures formatted for them.
 
+RATE_ABOVE_RANGE = "rate_above_range"
+RATE_BELOW_RANGE = "rate_below_range"
+REPEAT_ABOVE_RETURNING = "repeat_share_above_returning"
+REPEAT_ABOVE_FIRST_PURCHASE = "repeat_share_above_first_purchase"
+CAC_ABOVE_REVENUE = "cac_above_revenue"
+CAC_ABOVE_GROSS_PROFIT = "cac_above_gross_profit"
+WARNING_CODES = frozenset(
+    {
+        RATE_ABOVE_RANGE,
+        RATE_BELOW_RANGE,
+        REPEAT_ABOVE_RETURNING,
+        REPEAT_ABOVE_FIRST_PURCHASE,
+        CAC_ABOVE_REVENUE,
+        CAC_ABOVE_GROSS_PROFIT,
+    }
+)
 
-_percent = format_percent
-
-
-def _a(percent: str) -> str:
-    """The article for a spoken percentage: 'an 8%', 'an 11%', 'an 18%', 'a 9%'."""
-    whole = percent.split(".")[0].rstrip("%")
-    return "an" if whole.startswith("8") or whole in {"11", "18"} else "a"
-
-
-def _money(amount: float, currency: str) -> str:
-    return format_money(amount, currency, cents=True)
+BENCHMARKS_BY_KEY: dict[str, BenchmarkRange] = {
+    benchmark.key: benchmark for benchmark in BENCHMARKS
+}
 
 
 def _rate_warning(plan: Plan, match: BenchmarkMatch) -> BenchmarkWarning:
+    """Above the range is a warning (the plan promises more than almost anyone reaches)."""
     benchmark = match.benchmark
-    stages = f"from '{plan.stages[match.from_index].name}' to '{plan.stages[match.to_index].name}'"
-    context = f"({benchmark.typical_text}; source: {benchmark.source})"
-    rate = _percent(match.rate)
-    lead = f"{_a(rate).capitalize()} {rate} {benchmark.label} ({stages})"
-    if match.verdict == "above":
-        severity: Severity = "warning"
-        message = (
-            f"{lead} is above what almost all {benchmark.population} reach {context}. "
-            "A plan built on it will likely need more traffic than it shows."
-        )
-    else:
-        severity = "info"
-        message = (
-            f"{lead} is below what most {benchmark.population} reach {context}. "
-            "If you measured it, keep it; otherwise check for a misplaced decimal point."
-        )
+    above = match.verdict == "above"
     return BenchmarkWarning.model_construct(
         key=benchmark.key,
         field=match.field,
-        severity=severity,
-        message=message,
+        severity="warning" if above else "info",
+        code=RATE_ABOVE_RANGE if above else RATE_BELOW_RANGE,
+        params={
+            "benchmark": benchmark.key,
+            "rate": match.rate,
+            "from_stage": plan.stages[match.from_index].name,
+            "to_stage": plan.stages[match.to_index].name,
+        },
         source=benchmark.source,
         rate=match.rate,
     )
@@ -434,34 +443,25 @@ def _repeat_purchase_warning(plan: Plan) -> BenchmarkWarning | None:
         return None
     share = base.repeat_purchase_rate
     first, second, third = (RETURN_PROBABILITY[n] for n in (1, 2, 3))
-    percent = _percent(share)
-    lead = (
-        f"{_a(percent).capitalize()} {percent} repeat-purchase share of your "
-        f"{base.active_customers:,} customers"
-    )
-    ladder = (
-        f"after a first purchase about {_percent(first)} of customers come back, after a second "
-        f"{_percent(second)}, after a third {_percent(third)}; source: {RETENTION_SOURCE}"
-    )
+    severity: Severity
     if share > second * (1 + _TOLERANCE):
-        severity: Severity = "warning"
-        message = (
-            f"{lead} is above what even customers with two purchases reach ({ladder}). "
-            "Use the share you have measured for your own base."
-        )
+        code, severity = REPEAT_ABOVE_RETURNING, "warning"
     elif share > first * (1 + _TOLERANCE):
-        severity = "info"
-        message = (
-            f"{lead} is above the {_percent(first)} of first-time buyers who return; it holds "
-            f"only if most of the base has already bought twice or more ({ladder})."
-        )
+        code, severity = REPEAT_ABOVE_FIRST_PURCHASE, "info"
     else:
         return None
     return BenchmarkWarning.model_construct(
         key="repeat_purchase",
         field="returning_customers.repeat_purchase_rate",
         severity=severity,
-        message=message,
+        code=code,
+        params={
+            "share": share,
+            "customers": base.active_customers,
+            "first": first,
+            "second": second,
+            "third": third,
+        },
         source=RETENTION_SOURCE,
         rate=share,
     )
@@ -469,7 +469,9 @@ def _repeat_purchase_warning(plan: Plan) -> BenchmarkWarning | None:
 
 class _CustomerCost(NamedTuple):
     cost: float
-    explanation: str
+    unit_cost: float
+    stage: str
+    to_customer: float | None  # share of paid units becoming customers; None on the last stage
     field: str
 
 
@@ -486,10 +488,10 @@ def _customer_cost(plan: Plan) -> _CustomerCost | None:
         return None
     index = plan.stage_index(paid.stage)
     to_customer = math.prod(plan.conversion_rates[index:])
-    unit = f"{_money(unit_cost, plan.currency)} per '{plan.stages[index].name}'"
-    if index < len(plan.stages) - 1:
-        unit += f" ÷ {_percent(to_customer)} of them becoming customers"
-    return _CustomerCost(unit_cost / to_customer, unit, field)
+    shown_share = to_customer if index < len(plan.stages) - 1 else None
+    return _CustomerCost(
+        unit_cost / to_customer, unit_cost, plan.stages[index].name, shown_share, field
+    )
 
 
 def _acquisition_warning(plan: Plan) -> BenchmarkWarning | None:
@@ -498,37 +500,31 @@ def _acquisition_warning(plan: Plan) -> BenchmarkWarning | None:
     if cost is None:
         return None
     revenue = plan.average_order_value * plan.orders_per_customer
-    orders = f"{plan.orders_per_customer:g} order" + ("" if plan.orders_per_customer == 1 else "s")
-    brings = f"{_money(revenue, plan.currency)} this period"
-    if plan.orders_per_customer != 1:
-        brings += f" ({_money(plan.average_order_value, plan.currency)} AOV × {orders})"
-    opening = (
-        f"Each new customer costs about {_money(cost.cost, plan.currency)} "
-        f"to win ({cost.explanation})"
-    )
     margin = plan.gross_margin
     severity: Severity
     if cost.cost >= revenue * (1 - _TOLERANCE):
-        key, severity = "cac_above_revenue", "warning"
-        message = (
-            f"{opening} but brings in {brings}: every new customer loses money "
-            "this period, and the plan pays off only if they buy again later."
-        )
+        code, severity = CAC_ABOVE_REVENUE, "warning"
     elif margin is not None and cost.cost >= revenue * margin * (1 - _TOLERANCE):
-        key, severity = "cac_above_gross_profit", "info"
-        profit = _money(revenue * margin, plan.currency)
-        message = (
-            f"{opening} but leaves {profit} of gross profit this period "
-            f"({_money(revenue, plan.currency)} revenue × {_percent(margin)} margin): "
-            "acquisition is paid back only by later orders."
-        )
+        code, severity = CAC_ABOVE_GROSS_PROFIT, "info"
     else:
         return None
     return BenchmarkWarning.model_construct(
-        key=key,
+        key=code,
         field=cost.field,
         severity=severity,
-        message=message,
+        code=code,
+        params={
+            "cost": cost.cost,
+            "currency": plan.currency,
+            "unit_cost": cost.unit_cost,
+            "stage": cost.stage,
+            "to_customer": cost.to_customer,
+            "revenue": revenue,
+            "average_order_value": plan.average_order_value,
+            "orders_per_customer": plan.orders_per_customer,
+            "margin": margin,
+            "profit": None if margin is None else revenue * margin,
+        },
         source=ARITHMETIC_SOURCE,
         rate=None,
     )

@@ -7,6 +7,11 @@ control characters escaped, so no message can fake a line or drive the terminal.
 
 A plan file is read strictly: UTF-8 only, every key once per object, numbers that fit in a
 float, nesting no deeper than a plan needs. Each refusal names the line and column.
+
+Every problem is a code with the parameters its message needs (``FieldProblem.context``),
+and every infeasible request a code with parameters and a hint code (``PlannerError``):
+``i18n.domain`` words them in the reader's language. The English ``message`` kept beside
+them is the CLI's default wording, and ``i18n.domain`` words English identically.
 """
 
 from __future__ import annotations
@@ -29,7 +34,26 @@ from planner.models import RULES_ERROR, Plan
 from planner.types import format_number, printable
 
 FILE = "(file)"
+PLAN = "(plan)"
 MAX_NESTING = 20  # a plan nests 3 deep (plan → stages list → stage); 20 is generous
+PLAN_NESTING = 3  # plan → stages list → stage
+REQUIRED = "missing"
+RULE = "rule"  # a broken cross-field rule; ``context["rule"]`` names which (``planner.models``)
+# Pydantic's own error types, grouped by the message they get here.
+NUMBER_TYPES = frozenset({"float_parsing", "float_type"})
+WHOLE_NUMBER_TYPES = frozenset({"int_parsing", "int_type", "int_from_float"})
+DATE_TYPES = frozenset(
+    {
+        "date_type",
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "date_from_datetime_inexact",
+        "date_past",
+        "date_future",
+    }
+)
+LIST_TYPES = frozenset({"list_type"})
+OBJECT_TYPES = frozenset({"model_type", "dict_type", "model_attributes_type"})
 _LONGEST_KEY_SHOWN = 40
 _LONGEST_NUMBER_SHOWN = 24
 
@@ -48,11 +72,26 @@ class FieldProblem:
 
 
 class PlannerError(Exception):
-    """A valid plan asked for something the funnel can't answer; ``hint`` says what to change."""
+    """A valid plan asked for something the funnel can't answer; ``hint`` says what to change.
 
-    def __init__(self, message: str, hint: str) -> None:
+    ``code`` and ``params`` name the problem and ``hint_code`` the advice, for wording in the
+    reader's language; ``str(error)`` and ``hint`` are the English.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        hint: str,
+        *,
+        code: str = "infeasible",
+        hint_code: str = "",
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.hint = hint
+        self.code = code
+        self.hint_code = hint_code
+        self.params: Mapping[str, Any] = dict(params or {})
 
 
 class PlanInvalid(ValueError):
@@ -76,7 +115,7 @@ def field_path(location: Iterable[str | int]) -> str:
         else:
             name = _cut(str(part), _LONGEST_KEY_SHOWN) or '""'  # an empty key is a key too
             path += f".{name}" if path else name
-    return printable(path) or "(plan)"
+    return printable(path) or PLAN
 
 
 def _cut(text: str, limit: int) -> str:
@@ -97,15 +136,18 @@ def _problems_from_detail(detail: ErrorDetails, model: type[BaseModel]) -> list[
     if detail["type"] == RULES_ERROR:
         return [
             FieldProblem(
-                field_path([*location, *_split(rule.field)]), printable(rule.message), "rule"
+                field_path([*location, *_split(rule.field)]),
+                printable(rule.message),
+                RULE,
+                {"rule": rule.rule, **rule.params},
             )
             for rule in context["problems"]
         ]
     got = detail.get("input")
     if isinstance(got, UnreadableNumber) and detail["type"] != "extra_forbidden":
         return [got.problem(field_path(location))]
-    message = printable(_message(detail, model))
-    return [FieldProblem(field_path(location), message, detail["type"], context)]
+    code, message, parameters = _worded(detail, model)
+    return [FieldProblem(field_path(location), printable(message), code, context | parameters)]
 
 
 def _split(relative: str) -> list[str | int]:
@@ -118,40 +160,56 @@ def _split(relative: str) -> list[str | int]:
     return parts
 
 
-def _message(detail: ErrorDetails, model: type[BaseModel]) -> str:
+def is_date_type(kind: str) -> bool:
+    """Pydantic's date error types (``date_type``, ``date_parsing``...)."""
+    return kind in DATE_TYPES or kind.startswith("date")
+
+
+def _worded(detail: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, dict[str, Any]]:
+    """The problem's code, its English message, and the parameters that message needs.
+
+    Pydantic's wording ("input should be...") becomes the planner's; the planner's own errors
+    (``PydanticCustomError``) already carry their parameters in their context.
+    """
     kind = detail["type"]
     got = detail.get("input")
     if kind == "missing" or (got is None and kind.endswith("_type")):
-        return "required"
+        return REQUIRED, "required", {}
     if kind == "extra_forbidden":
-        return _unknown_field_message(detail["loc"], model)
-    if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
-        whole = "a whole number" if kind.startswith("int") else "a number"
-        return f"must be {whole}, got {_show(got)}"
-    if kind == "finite_number":
-        return f"must be a finite number, got {_show(got)}"
-    if kind.startswith(("date", "string_")):
-        return _text_message(detail)
-    if kind in {"list_type", "model_type", "dict_type", "model_attributes_type"}:
-        expected = "a list" if kind == "list_type" else "an object"
-        return f"must be {expected}, got {_show(got)}"
-    if kind == "literal_error":
-        expected = (detail.get("ctx") or {}).get("expected", "one of the allowed values")
-        return f"must be {expected}, got {_show(got)}"
-    return _pydantic_message(detail)
-
-
-def _text_message(detail: ErrorDetails) -> str:
-    """Dates and text, in the planner's wording rather than pydantic's "input should be..."."""
-    kind, got = detail["type"], detail.get("input")
-    if kind.startswith("date"):
-        return f"must be a date like 2027-01-31, got {_show(got)}"
-    if kind == "string_type":
-        return f"must be text, got {_show(got)}"
+        message, parameters = _unknown_field(detail["loc"], model)
+        return kind, message, parameters
+    shown = _show(got)
+    expected = _expected(detail)
+    if expected is not None:
+        return kind, f"must be {expected}, got {shown}", {"got": shown}
     if kind == "string_too_long" and isinstance(got, str):
         limit = (detail.get("ctx") or {}).get("max_length")
-        return f"must be at most {limit} characters long, got {len(got):,}"
-    return _pydantic_message(detail)
+        message = f"must be at most {limit} characters long, got {len(got):,}"
+        return kind, message, {"max_length": limit, "length": len(got)}
+    if kind == "literal_error":
+        allowed = (detail.get("ctx") or {}).get("expected", "one of the allowed values")
+        return kind, f"must be {allowed}, got {shown}", {"expected": allowed, "got": shown}
+    return kind, _pydantic_message(detail), {}
+
+
+def _expected(detail: ErrorDetails) -> str | None:
+    """What a value of the wrong type should have been: "a number", "a date like 2027-01-31"."""
+    kind = detail["type"]
+    if kind in WHOLE_NUMBER_TYPES:
+        return "a whole number"
+    if kind in NUMBER_TYPES:
+        return "a number"
+    if kind == "finite_number":
+        return "a finite number"
+    if is_date_type(kind):
+        return "a date like 2027-01-31"
+    if kind == "string_type":
+        return "text"
+    if kind in LIST_TYPES:
+        return "a list"
+    if kind in OBJECT_TYPES:
+        return "an object"
+    return None
 
 
 def _pydantic_message(detail: ErrorDetails) -> str:
@@ -172,12 +230,15 @@ def _show(value: Any) -> str:
     return printable(text if len(text) <= 60 else text[:57] + "...")
 
 
-def _unknown_field_message(location: tuple[str | int, ...], model: type[BaseModel]) -> str:
+def _unknown_field(
+    location: tuple[str | int, ...], model: type[BaseModel]
+) -> tuple[str, dict[str, Any]]:
     owner = _model_at(model, location[:-1])
     known = sorted(owner.model_fields) if owner else []
     close = difflib.get_close_matches(str(location[-1]), known, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(known)}"
-    return "unknown field" + hint
+    if close:
+        return f"unknown field; did you mean '{close[0]}'?", {"suggestion": close[0]}
+    return f"unknown field; known fields: {', '.join(known)}", {"known": tuple(known)}
 
 
 def _model_at(model: type[BaseModel], location: tuple[str | int, ...]) -> type[BaseModel] | None:
@@ -207,7 +268,9 @@ def _model_in(annotation: Any) -> Any:
 def parse_plan(data: Any) -> Plan:
     """Validate already-decoded data into a ``Plan``, or raise ``PlanInvalid``."""
     if not isinstance(data, Mapping):
-        raise PlanInvalid([FieldProblem("(plan)", f"must be a JSON object, got {_show(data)}")])
+        shown = _show(data)
+        message = f"must be a JSON object, got {shown}"
+        raise PlanInvalid([FieldProblem(PLAN, message, "plan_not_an_object", {"got": shown})])
     try:
         return Plan.model_validate(data)
     except ValidationError as error:
@@ -273,12 +336,15 @@ class UnreadableNumber:
 
     def problem(self, field: str) -> FieldProblem:
         """The one-line refusal for ``field``."""
-        digits = sum(character.isdigit() for character in self.text)
-        shown = self.text
-        if len(shown) > _LONGEST_NUMBER_SHOWN:
-            shown = f"a number {digits:,} digits long"
-        message = f"is a number too {self.too} to work with, got {shown}"
-        return FieldProblem(field, message, f"number_too_{self.too}", {"got": shown})
+        code = "number_too_large" if self.too == "large" else "number_too_small"
+        if len(self.text) > _LONGEST_NUMBER_SHOWN:  # named by its length, not shown
+            digits = sum(character.isdigit() for character in self.text)
+            message = (
+                f"is a number too {self.too} to work with, got a number {digits:,} digits long"
+            )
+            return FieldProblem(field, message, code, {"digits": digits})
+        message = f"is a number too {self.too} to work with, got {self.text}"
+        return FieldProblem(field, message, code, {"got": self.text})
 
 
 class _DuplicateKey(Exception):
@@ -428,9 +494,9 @@ class _Locator(json.JSONDecoder):
             line, column = _line_and_column(text, position)
             message = (
                 f"nests lists and objects more than {MAX_NESTING} deep at line {line}, "
-                f"column {column}; a plan needs 3"
+                f"column {column}; a plan needs {PLAN_NESTING}"
             )
-            context = {"limit": MAX_NESTING, "line": line, "column": column}
+            context = {"limit": MAX_NESTING, "line": line, "column": column, "needed": PLAN_NESTING}
             raise _Refused(FieldProblem(FILE, message, "too_deep", context))
 
     def _object(self, s_and_end: tuple[str, int], *args: Any) -> tuple[Any, int]:

@@ -101,20 +101,42 @@ def required_counts(rates: Sequence[float], customers: int) -> list[int]:
     return _required(_reach(rates), customers)
 
 
+# What a result that would not be a finite float is named by, in the message about the input
+# that asked for it: a code (for wording in other languages, see ``i18n.domain``) and English.
+_QUANTITIES = {
+    "new_customers": "new customers",
+    "revenue": "revenue",
+    "orders": "orders",
+    "budget": "budget",
+    "impressions": "impressions",
+    "new_customer_revenue": "new-customer revenue",
+    "returning_customers": "customers of returning customers",
+    "returning_orders": "orders of returning customers",
+    "returning_revenue": "revenue of returning customers",
+    "stage_count": "count of '{stage}'",
+    "stage_count_per_month": "count of '{stage}' per month",
+}
+
+
 class _NotFinite(Exception):
     """A result too large for a float; the entry point names the input responsible."""
 
-    def __init__(self, quantity: str) -> None:
+    def __init__(self, quantity: str, stage: str | None = None) -> None:
         super().__init__(quantity)
         self.quantity = quantity
+        self.stage = stage
 
     def invalid(self, field: str, verb: str) -> PlanInvalid:
-        message = f"is too large: the {self.quantity} it {verb} would not be a finite number"
-        return PlanInvalid([FieldProblem(field, message, OUT_OF_RANGE)])
+        named = _QUANTITIES[self.quantity].format(stage=self.stage)
+        message = f"is too large: the {named} it {verb} would not be a finite number"
+        context: dict[str, Any] = {"quantity": self.quantity, "verb": verb}
+        if self.stage is not None:
+            context["stage"] = self.stage
+        return PlanInvalid([FieldProblem(field, message, OUT_OF_RANGE, context)])
 
 
 def _float(value: Exact, quantity: str) -> float:
-    """``value`` as the nearest float, or ``_NotFinite`` naming the quantity."""
+    """``value`` as the nearest float, or ``_NotFinite`` naming the quantity (a code)."""
     try:
         return float(value)
     except OverflowError:
@@ -123,7 +145,7 @@ def _float(value: Exact, quantity: str) -> float:
 
 def returning_outcome(plan: Plan) -> ReturningOutcome:
     """Orders and revenue expected from the existing customer base."""
-    return ReturningOutcome.model_validate(_floats(_returning(plan), "returning customers"))
+    return ReturningOutcome.model_validate(_floats(_returning(plan), "returning"))
 
 
 def _returning(plan: Plan) -> dict[str, Exact]:
@@ -136,8 +158,8 @@ def _returning(plan: Plan) -> dict[str, Exact]:
     return {"customers": customers, "orders": orders, "revenue": orders * exact(order_value)}
 
 
-def _floats(values: dict[str, Exact], quantity: str) -> dict[str, float]:
-    return {key: _float(value, f"{key} of {quantity}") for key, value in values.items()}
+def _floats(values: dict[str, Exact], prefix: str) -> dict[str, float]:
+    return {key: _float(value, f"{prefix}_{key}") for key, value in values.items()}
 
 
 def plan_backwards(plan: Plan) -> PlanResult:
@@ -163,7 +185,7 @@ def _plan_backwards(plan: Plan) -> PlanResult:
         {
             **totals,
             "stages": stages,
-            "new_customer_revenue_needed": _float(needed, "new-customer revenue"),
+            "new_customer_revenue_needed": _float(needed, "new_customer_revenue"),
             "covered_by_returning": customers == 0,
         }
     )
@@ -209,15 +231,19 @@ def _project_forwards(plan: Plan, driver: Driver, amount: float) -> Projection:
 
 def _check_amount(driver: Driver, amount: float) -> None:
     limit = _LIMITS[driver]
+    got = format_number(amount)
+    context: dict[str, Any] = {"got": amount, "got_text": got}
     if not math.isfinite(amount):
-        message = f"must be a finite number, got {format_number(amount)}"
+        message = f"must be a finite number, got {got}"
     elif amount < 0:
-        message = f"must be ≥ 0, got {format_number(amount)}"
+        message = f"must be ≥ 0, got {got}"
+        context |= {"rule": "≥ 0", "ge": 0}
     elif amount > limit:
-        message = f"must be ≤ {format_bound(limit)}, got {format_number(amount)}"
+        message = f"must be ≤ {format_bound(limit)}, got {got}"
+        context |= {"rule": f"≤ {format_bound(limit)}", "le": limit}
     else:
         return
-    raise PlanInvalid([FieldProblem(driver, message, OUT_OF_RANGE)])
+    raise PlanInvalid([FieldProblem(driver, message, OUT_OF_RANGE, context)])
 
 
 def _paid_cost(plan: Plan) -> AcquisitionCost:
@@ -225,6 +251,8 @@ def _paid_cost(plan: Plan) -> AcquisitionCost:
         raise PlannerError(
             "A budget can't be turned into traffic: the plan has no acquisition cost.",
             hint="Add what a visitor, lead or customer costs, or project from traffic instead.",
+            code="budget_without_cost",
+            hint_code="add_cost_or_use_traffic",
         )
     return plan.acquisition_cost
 
@@ -239,6 +267,9 @@ def _cost_per_entry(cost: AcquisitionCost) -> Fraction:
         raise PlannerError(
             f"Traffic into '{cost.stage}' costs nothing, so a budget buys no more of it.",
             hint="Enter a cost above 0, or project from traffic instead.",
+            code="free_traffic",
+            hint_code="raise_cost_or_use_traffic",
+            params={"stage": cost.stage},
         )
     return unit_cost
 
@@ -276,7 +307,7 @@ def _totals(
     new_orders = counts[-1] * exact(plan.orders_per_customer)
     new_revenue = new_orders * exact(plan.average_order_value)
     revenue = new_revenue + returning["revenue"]
-    new_customers_f = _float(counts[-1], "new customers")
+    new_customers_f = _float(counts[-1], "new_customers")
     new_revenue_f = _float(new_revenue, "revenue")
     revenue_f = _float(revenue, "revenue")
     budget_f = _float(budget, "budget")
@@ -284,7 +315,7 @@ def _totals(
     totals = {
         "currency": plan.currency,
         "revenue_target": plan.revenue_target,
-        "returning": _floats(returning, "returning customers"),
+        "returning": _floats(returning, "returning"),
         "new_customers": new_customers_f,
         "new_orders": _float(new_orders, "orders"),
         "orders": _float(new_orders + returning["orders"], "orders"),
@@ -313,9 +344,9 @@ def _stage_rows(
             count_f = float(count)
             per_month, per_week = count_f / months, count_f / weeks
         except OverflowError:
-            raise _NotFinite(f"count of '{stage.name}'") from None
+            raise _NotFinite("stage_count", stage.name) from None
         if not (math.isfinite(per_month) and math.isfinite(per_week)):
-            raise _NotFinite(f"count of '{stage.name}' per month")
+            raise _NotFinite("stage_count_per_month", stage.name)
         rows.append(
             {
                 "name": stage.name,

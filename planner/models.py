@@ -9,6 +9,7 @@ fields, and each failure names the field it belongs to (see ``planner.errors``).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -29,6 +30,7 @@ from planner.types import (
 
 MIN_STAGES = 2
 MAX_STAGES = 8
+MAX_PERIOD_YEARS = 3
 PLAN_SCHEMA_VERSION: Literal[1] = 1
 RULES_ERROR = "plan_rules"
 
@@ -53,15 +55,21 @@ def _stage_count(stages: Any) -> Any:
 
 
 class RuleProblem(NamedTuple):
-    """One broken cross-field rule, addressed to the field a user must change."""
+    """One broken cross-field rule, addressed to the field a user must change.
+
+    ``rule`` names the rule (``duplicate_name``) and ``params`` what its message needs, so the
+    message can be worded in any language; ``message`` is the English wording.
+    """
 
     field: str
+    rule: str
     message: str
+    params: Mapping[str, Any] = {}
 
 
 def rules_error(problems: list[RuleProblem]) -> PydanticCustomError:
     """Carry several field-addressed problems out of one model validator."""
-    pairs = tuple(RuleProblem(problem.field, printable(problem.message)) for problem in problems)
+    pairs = tuple(problem._replace(message=printable(problem.message)) for problem in problems)
     summary = "; ".join(f"{problem.field}: {problem.message}" for problem in pairs)
     return PydanticCustomError(RULES_ERROR, "{summary}", {"summary": summary, "problems": pairs})
 
@@ -77,11 +85,14 @@ class Period(Model):
     @model_validator(mode="after")
     def _end_not_before_start(self) -> Period:
         if self.end < self.start:
-            raise rules_error(
-                [RuleProblem("end", f"must be on or after start ({self.start}), got {self.end}")]
-            )
-        if (self.end - self.start).days > 3 * 366:
-            raise rules_error([RuleProblem("end", "a period may last at most 3 years")])
+            start, end = self.start.isoformat(), self.end.isoformat()
+            message = f"must be on or after start ({start}), got {end}"
+            dates = {"start": start, "end": end}
+            raise rules_error([RuleProblem("end", "end_before_start", message, dates)])
+        if (self.end - self.start).days > MAX_PERIOD_YEARS * 366:
+            message = f"a period may last at most {MAX_PERIOD_YEARS} years"
+            years = {"years": MAX_PERIOD_YEARS}
+            raise rules_error([RuleProblem("end", "period_too_long", message, years)])
         return self
 
 
@@ -120,28 +131,17 @@ class AcquisitionCost(Model):
         by_unit = self.cost_per_unit is not None
         by_impression = self.cost_per_mille is not None or self.click_through_rate is not None
         if by_unit and by_impression:
-            raise rules_error(
-                [
-                    RuleProblem(
-                        "cost_per_unit",
-                        "give either cost_per_unit or cost_per_mille with "
-                        "click_through_rate, not both",
-                    )
-                ]
+            message = (
+                "give either cost_per_unit or cost_per_mille with click_through_rate, not both"
             )
+            raise rules_error([RuleProblem("cost_per_unit", "cost_both_ways", message)])
         if not by_unit and not by_impression:
-            raise rules_error(
-                [
-                    RuleProblem(
-                        "cost_per_unit", "required (or cost_per_mille with click_through_rate)"
-                    )
-                ]
-            )
+            message = "required (or cost_per_mille with click_through_rate)"
+            raise rules_error([RuleProblem("cost_per_unit", "cost_missing", message)])
         for field in ("cost_per_mille", "click_through_rate"):
             if by_impression and getattr(self, field) is None:
-                raise rules_error(
-                    [RuleProblem(field, "required when paying per 1,000 impressions")]
-                )
+                message = "required when paying per 1,000 impressions"
+                raise rules_error([RuleProblem(field, "impression_cost_missing", message)])
         return self
 
     @property
@@ -225,10 +225,13 @@ class Plan(Model):
 def _rate_problems(stages: list[Stage]) -> list[RuleProblem]:
     problems = []
     if stages and stages[0].conversion_rate is not None:
+        first = stages[0].name
         problems.append(
             RuleProblem(
                 "stages[0].conversion_rate",
-                f"the first stage ('{stages[0].name}') has no previous stage, so it takes no rate",
+                "first_stage_rate",
+                f"the first stage ('{first}') has no previous stage, so it takes no rate",
+                {"stage": first},
             )
         )
     for index, (before, stage) in enumerate(itertools.pairwise(stages), start=1):
@@ -236,7 +239,9 @@ def _rate_problems(stages: list[Stage]) -> list[RuleProblem]:
             problems.append(
                 RuleProblem(
                     f"stages[{index}].conversion_rate",
+                    "rate_missing",
                     f"required: the share of '{before.name}' that reaches '{stage.name}'",
+                    {"before": before.name, "stage": stage.name},
                 )
             )
     return problems
@@ -251,8 +256,10 @@ def _duplicate_name_problems(stages: list[Stage]) -> list[RuleProblem]:
             problems.append(
                 RuleProblem(
                     f"stages[{index}].name",
+                    "duplicate_name",
                     f"'{stage.name}' is already the name of stages[{first_seen[key]}]; "
                     "stage names must be unique",
+                    {"name": stage.name, "index": first_seen[key]},
                 )
             )
         first_seen.setdefault(key, index)
@@ -265,7 +272,13 @@ def _acquisition_stage_problems(
     known = {stage.name.casefold() for stage in stages}
     if cost is None or not stages or cost.stage.casefold() in known:
         return []
-    names = ", ".join(f"'{name}'" for name in dict.fromkeys(stage.name for stage in stages))
+    names = tuple(dict.fromkeys(stage.name for stage in stages))
+    listed = ", ".join(f"'{name}'" for name in names)
     return [
-        RuleProblem("acquisition_cost.stage", f"'{cost.stage}' is not a stage; use one of {names}")
+        RuleProblem(
+            "acquisition_cost.stage",
+            "unknown_paid_stage",
+            f"'{cost.stage}' is not a stage; use one of {listed}",
+            {"stage": cost.stage, "stages": names},
+        )
     ]

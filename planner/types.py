@@ -4,6 +4,10 @@ Rates are fractions inside the planner (0.45, not 45%); percent exists only on s
 Every bound is checked by one validator so that a bad value always gets the same kind of
 message, naming the rule and the value: ``must be > 0 and ≤ 1, got 1.2``. Numbers must be
 numbers: the text ``"120000"`` is refused, not read as one.
+
+Each refusal is a code with its parameters (numbers as numbers, text as text) in the error's
+context; the English message here is what the CLI prints by default, and ``i18n.domain``
+words the same code in the reader's language.
 """
 
 from __future__ import annotations
@@ -152,7 +156,9 @@ def _range_check(
     """
     rule = _rule_text(gt, ge, le)
 
-    def fail(value: float, rule_text: str) -> PydanticCustomError:
+    def fail(value: float, rule_text: str, minimum: float | None = None) -> PydanticCustomError:
+        # The bounds travel as numbers, so a reader's language can word them (see i18n.domain);
+        # ``minimum`` is set when the practical floor, not the range, is what failed.
         context = {
             "rule": rule_text,
             "got": value,
@@ -160,6 +166,7 @@ def _range_check(
             "gt": gt,
             "ge": ge,
             "le": le,
+            "minimum": minimum,
         }
         return PydanticCustomError(OUT_OF_RANGE, "must be {rule}, got {got_text}", context)
 
@@ -168,7 +175,7 @@ def _range_check(
         if too_low or (le is not None and not value <= le):
             raise fail(value, rule)
         if practical_min is not None and value < practical_min:
-            raise fail(value, f"at least {format_number(practical_min)}")
+            raise fail(value, f"at least {format_number(practical_min)}", practical_min)
         return value
 
     return BeforeValidator(_a_number), AfterValidator(check)

@@ -3,6 +3,10 @@
 - ``planner/`` is the pure domain: it never imports streamlit or the UI packages, so it can
   be tested, benchmarked and run from the CLI without a browser. Besides the standard
   library it imports only pydantic (the models) and babel (ISO 4217 currency codes).
+- ``planner/`` reports codes with parameters and never imports ``i18n``, which words them;
+  only its entry points (``planner/cli.py``, ``planner/__main__.py``) may, to print them.
+- ``i18n/`` (the catalogue, locale formats, the domain's messages) serves both the pages and
+  the CLI, so it never imports streamlit or ``ui``.
 - ``planner/`` does no file or database I/O; only ``planner/cli.py`` reads plan files.
 - Every page script in ``pages/`` is reachable: ``app.py`` registers it with ``st.Page`` for
   ``st.navigation``.
@@ -19,6 +23,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANNER = ROOT / "planner"
+I18N = ROOT / "i18n"
 PAGES = ROOT / "pages"
 APP = ROOT / "app.py"
 
@@ -38,6 +43,7 @@ IO_MODULES = {
 }
 IO_ALLOWED = {"planner/cli.py"}  # the CLI reads plan files
 THIRD_PARTY_ALLOWED = {"pydantic", "pydantic_core", "babel"}
+ENTRY_POINTS = {"planner/cli.py", "planner/__main__.py"}  # may word messages through i18n
 
 
 def planner_files() -> list[Path]:
@@ -97,10 +103,44 @@ def test_planner_does_not_import_the_ui(path: Path) -> None:
 @pytest.mark.parametrize("path", planner_files(), ids=relative)
 def test_planner_imports_only_the_standard_library_pydantic_and_babel(path: Path) -> None:
     allowed = set(sys.stdlib_module_names) | THIRD_PARTY_ALLOWED | {"planner"}
+    if relative(path) in ENTRY_POINTS:
+        allowed.add("i18n")
     offending = [
         f"{relative(path)}:{line} imports {module}"
         for line, module in imported_modules(parse(path))
         if module not in allowed
+    ]
+
+    assert offending == []
+
+
+@pytest.mark.parametrize(
+    "path", [path for path in planner_files() if relative(path) not in ENTRY_POINTS], ids=relative
+)
+def test_the_domain_does_not_word_its_messages(path: Path) -> None:
+    """Codes and parameters only: ``i18n`` words them, for the page and the CLI alike."""
+    offending = [
+        f"{relative(path)}:{line} imports {module}"
+        for line, module in imported_modules(parse(path))
+        if module == "i18n"
+    ]
+
+    assert offending == []
+
+
+def i18n_files() -> list[Path]:
+    files = sorted(I18N.rglob("*.py"))
+    assert files, "i18n/ has no Python files"
+    return files
+
+
+@pytest.mark.parametrize("path", i18n_files(), ids=relative)
+def test_i18n_serves_the_cli_too_so_it_never_imports_the_ui(path: Path) -> None:
+    allowed = set(sys.stdlib_module_names) | {"babel", "planner", "i18n"}
+    offending = [
+        f"{relative(path)}:{line} imports {module}"
+        for line, module in imported_modules(parse(path))
+        if module in UI_MODULES or module not in allowed
     ]
 
     assert offending == []

@@ -604,7 +604,7 @@ def test_a_number_beyond_a_float_as_the_whole_file(tmp_path: Path) -> None:
 
 def test_a_result_that_is_not_finite_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever the arithmetic returns, the CLI never prints NaN or Infinity as JSON."""
-    monkeypatch.setattr(planner.cli, "_warnings", lambda _plan: [float("inf")])
+    monkeypatch.setattr(planner.cli, "_warnings", lambda _plan, _formats: [float("inf")])
 
     status, out, err = run("plan", str(EXAMPLE))
 
@@ -642,6 +642,165 @@ def test_unwritable_output_in_process() -> None:
 
     assert status == EXIT_INVALID
     assert stderr.getvalue().splitlines() == ["(output): can't be written: No space left on device"]
+
+
+# --- In Arabic: --lang ar --------------------------------------------------------------------
+
+ARABIC_LINES = [
+    "average_order_value: يجب أن تكون القيمة أكبر من 0 وبحد أقصى 1,000,000,000,000، لكنها -60",
+    "curency: حقل غير معروف؛ هل تقصد «currency»؟",
+    "stages[2].conversion_rate: يجب أن تكون القيمة أكبر من 0 وبحد أقصى 1، لكنها 1.2",
+]
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        pytest.param(["--lang", "ar", "plan", "{file}"], id="before-the-command"),
+        pytest.param(["plan", "{file}", "--lang", "ar"], id="after-the-command"),
+        pytest.param(["plan", "--lang=AR", "{file}"], id="equals-and-capitals"),
+    ],
+)
+def test_an_invalid_file_in_arabic(
+    tmp_path: Path, example_plan_data: dict[str, Any], where: list[str]
+) -> None:
+    """The file of ``test_invalid_file_lists_each_problem_by_field``, in Arabic.
+
+    The fields keep their plan-file paths; the messages are Arabic.
+    """
+    example_plan_data["stages"][2]["conversion_rate"] = 1.2
+    example_plan_data["average_order_value"] = -60
+    example_plan_data["curency"] = "EUR"
+    file = write_plan(tmp_path, example_plan_data)
+
+    status, out, err = run(*(file if part == "{file}" else part for part in where))
+
+    assert (status, out) == (EXIT_INVALID, "")
+    assert_clean(err)
+    assert sorted(err.splitlines()) == ARABIC_LINES
+
+
+def test_english_is_the_default_and_can_be_asked_for(
+    tmp_path: Path, example_plan_data: dict[str, Any]
+) -> None:
+    example_plan_data["average_order_value"] = -60
+    file = write_plan(tmp_path, example_plan_data)
+    english = ["average_order_value: must be > 0 and ≤ 1,000,000,000,000, got -60"]
+
+    assert run("plan", file)[2].splitlines() == english
+    assert run("--lang", "en", "plan", file)[2].splitlines() == english
+
+
+def test_a_json_syntax_error_in_arabic(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('{"name": "Q1",}', encoding="utf-8")
+
+    status, _out, err = run("--lang", "ar", "plan", str(path))
+
+    assert status == EXIT_INVALID
+    assert err.splitlines() == [
+        "(file): ليس JSON صالحًا: يُتوقع اسم حقل بين علامتي تنصيص مزدوجتين في السطر 1، العمود 15"
+    ]
+
+
+def test_an_infeasible_request_in_arabic(tmp_path: Path, example_plan_data: dict[str, Any]) -> None:
+    del example_plan_data["acquisition_cost"]
+    file = write_plan(tmp_path, example_plan_data)
+
+    status, out, err = run("--lang", "ar", "project", file, "--budget", "100")
+
+    assert (status, out) == (EXIT_INVALID, "")
+    assert err.splitlines() == [
+        "لا يمكن تحويل الميزانية إلى زيارات: لا تتضمن الخطة تكلفة اكتساب. "
+        "أضف تكلفة الزائر أو العميل المحتمل أو العميل، أو احسب التوقعات انطلاقًا من الزيارات "
+        "بدلًا من ذلك."
+    ]
+
+
+def test_a_forward_amount_in_arabic() -> None:
+    status, _out, err = run("--lang", "ar", "project", str(EXAMPLE), "--traffic", "-5")
+
+    assert status == EXIT_INVALID
+    assert err.splitlines() == ["traffic: يجب أن تكون القيمة بحد أدنى 0، لكنها -5"]
+
+
+def test_the_warnings_are_worded_in_arabic_in_the_json(tmp_path: Path) -> None:
+    """Add to cart 60% of views: 8.1% session-to-order, above the range (as in English)."""
+    data = json.loads(EXAMPLE.read_text())
+    data["stages"][2]["conversion_rate"] = 0.6
+    plan_file = tmp_path / "high.json"
+    plan_file.write_text(json.dumps(data))
+
+    english = json.loads(run("plan", str(plan_file))[1])["warnings"]
+    status, out, _ = run("plan", str(plan_file), "--lang", "ar")
+
+    assert status == EXIT_OK
+    warning = json.loads(out)["warnings"][0]
+    assert len(json.loads(out)["warnings"]) == len(english)
+    assert list(warning) == ["key", "field", "severity", "message", "source", "rate"]
+    assert {key: warning[key] for key in ("key", "field", "severity", "rate")} == {
+        key: english[0][key] for key in ("key", "field", "severity", "rate")
+    }
+    assert english[0]["message"].startswith("An 8.1% session-to-order rate")
+    assert warning["message"].startswith(
+        "معدل التحويل من جلسة إلى طلب (8.1%، من «Sessions» إلى «Purchase») أعلى مما تبلغه"
+    )
+    assert warning["source"].startswith("Littledata، معايير مرجعية لمعدل التحويل")
+
+
+def test_a_file_of_many_mistakes_in_arabic(
+    tmp_path: Path, example_plan_data: dict[str, Any]
+) -> None:
+    example_plan_data.update({f"extra{index}": index for index in range(200)})
+
+    _status, _out, err = run("--lang", "ar", "plan", write_plan(tmp_path, example_plan_data))
+
+    lines = err.splitlines()
+    assert len(lines) == 51
+    assert lines[0].startswith("extra0: حقل غير معروف؛ الحقول المعروفة: ")
+    assert lines[-1] == "(plan): لم تُعرض مشكلات أخرى عددها 150؛ أصلح المشكلات أعلاه أولًا"
+
+
+def test_ctrl_c_in_arabic(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupt(_plan: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(planner.cli, "plan_backwards", interrupt)
+
+    assert run("plan", str(EXAMPLE), "--lang", "ar")[2] == "أُوقف التشغيل\n"
+
+
+def test_an_unknown_language_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        run("--lang", "fr", "plan", str(EXAMPLE))
+
+    assert raised.value.code == EXIT_INVALID
+    assert "--lang" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "language"),
+    [
+        pytest.param([], "en", id="none"),
+        pytest.param(["--lang", "ar", "plan", "f"], "ar", id="before"),
+        pytest.param(["plan", "f", "--lang=ar"], "ar", id="after"),
+        pytest.param(["--lang", "ar", "plan", "f", "--lang", "en"], "en", id="the-last-wins"),
+        pytest.param(["--lang", "fr"], "en", id="unknown"),
+        pytest.param(["plan", "--lang"], "en", id="no-value"),
+    ],
+)
+def test_the_language_is_read_before_the_arguments_are_parsed(
+    argv: list[str], language: str
+) -> None:
+    assert planner.cli.language_of(argv) == language
+
+
+def test_standard_output_closed_in_arabic() -> None:
+    completed = run_module(">&-", "plan", "examples/q1-store-plan.json", "--lang", "ar")
+
+    assert_clean(completed.stderr)
+    assert completed.returncode == EXIT_INVALID
+    assert completed.stderr.splitlines() == ["(output): المخرج القياسي مغلق"]
 
 
 # --- The real process: closed and unwritable standard streams --------------------------------

@@ -1159,3 +1159,125 @@ def test_format_bound_matches_format_number() -> None:
     assert format_bound(1e12) == "1,000,000,000,000"
     assert format_bound(0.01) == "0.01"
     assert format_bound(1e-6) == "0.000001"
+
+
+# --- Codes and parameters: what a reader's language needs to word each problem ---------------
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "context"),
+    [
+        pytest.param(
+            put("stages.3.name", "Add to cart"),
+            "stages[3].name",
+            {"rule": "duplicate_name", "name": "Add to cart", "index": 2},
+            id="duplicate-name",
+        ),
+        pytest.param(
+            put("stages.0.conversion_rate", 0.5),
+            "stages[0].conversion_rate",
+            {"rule": "first_stage_rate", "stage": "Sessions"},
+            id="first-stage-rate",
+        ),
+        pytest.param(
+            put("stages.2.conversion_rate", DELETE),
+            "stages[2].conversion_rate",
+            {"rule": "rate_missing", "before": "Product views", "stage": "Add to cart"},
+            id="rate-missing",
+        ),
+        pytest.param(
+            put("acquisition_cost", {"stage": "Ads", "cost_per_unit": 1}),
+            "acquisition_cost.stage",
+            {
+                "rule": "unknown_paid_stage",
+                "stage": "Ads",
+                "stages": ("Sessions", "Product views", "Add to cart", "Checkout", "Purchase"),
+            },
+            id="unknown-paid-stage",
+        ),
+        pytest.param(
+            put("period.end", "2026-12-31"),
+            "period.end",
+            {"rule": "end_before_start", "start": "2027-01-01", "end": "2026-12-31"},
+            id="end-before-start",
+        ),
+        pytest.param(
+            put("period.end", "2031-01-01"),
+            "period.end",
+            {"rule": "period_too_long", "years": 3},
+            id="period-too-long",
+        ),
+        pytest.param(
+            put("acquisition_cost", {"stage": "Purchase"}),
+            "acquisition_cost.cost_per_unit",
+            {"rule": "cost_missing"},
+            id="cost-missing",
+        ),
+    ],
+)
+def test_a_broken_rule_names_itself_and_carries_its_parameters(
+    example_plan_data: dict[str, Any], change: Change, field: str, context: dict[str, Any]
+) -> None:
+    change(example_plan_data)
+
+    [problem] = problems_of(example_plan_data)
+
+    assert (problem.field, problem.code, dict(problem.context)) == (field, "rule", context)
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "context"),
+    [
+        pytest.param(put("curency", "EUR"), "extra_forbidden", {"suggestion": "currency"}),
+        pytest.param(
+            put("acquisition_cost.zzz", 1),
+            "extra_forbidden",
+            {"known": ("click_through_rate", "cost_per_mille", "cost_per_unit", "stage")},
+        ),
+        pytest.param(put("revenue_target", [1]), "float_type", {"got": "[1]"}),
+        pytest.param(put("revenue_target", DELETE), "missing", {}),
+        pytest.param(put("revenue_target", None), "missing", {}, id="null-is-missing"),
+        pytest.param(put("name", "x" * 81), "string_too_long", {"max_length": 80, "length": 81}),
+        pytest.param(put("schema_version", 2), "literal_error", {"expected": "1", "got": "2"}),
+        pytest.param(put("period", "Q1"), "model_type", {"class_name": "Period", "got": '"Q1"'}),
+    ],
+)
+def test_a_wrong_value_carries_what_its_message_shows(
+    example_plan_data: dict[str, Any], change: Change, code: str, context: dict[str, Any]
+) -> None:
+    change(example_plan_data)
+
+    [problem] = problems_of(example_plan_data)
+
+    assert (problem.code, dict(problem.context)) == (code, context)
+
+
+def test_a_rate_below_the_practical_floor_names_the_floor_as_a_number(
+    example_plan_data: dict[str, Any],
+) -> None:
+    example_plan_data["stages"][2]["conversion_rate"] = 1e-9
+
+    [problem] = problems_of(example_plan_data)
+
+    assert problem.message == "must be at least 0.000001, got 1e-9"
+    assert (problem.code, problem.context["minimum"], problem.context["got"]) == (
+        "out_of_range",
+        1e-6,
+        1e-9,
+    )
+
+
+def test_a_value_out_of_range_carries_its_bounds_as_numbers(
+    example_plan_data: dict[str, Any],
+) -> None:
+    example_plan_data["stages"][2]["conversion_rate"] = 1.2
+
+    [problem] = problems_of(example_plan_data)
+
+    assert {key: problem.context[key] for key in ("got", "gt", "ge", "le", "minimum")} == {
+        "got": 1.2,
+        "gt": 0,
+        "ge": None,
+        "le": 1,
+        "minimum": None,
+    }

@@ -1,0 +1,787 @@
+"""What the domain reports, worded for a reader in their language.
+
+Field problems, benchmark warnings, infeasible requests and their hints.
+
+The planner reports codes with parameters and never a sentence meant for a reader in any
+particular language: a ``FieldProblem`` has a ``code`` and a ``context``, a ``BenchmarkWarning``
+a ``code`` and ``params``, a ``PlannerError`` a ``code``, ``params`` and a ``hint_code``. This
+module holds the English source of every message (marked ``N_`` for the ``planner``
+catalogue), keyed by those codes, and words them in a language with the numbers formatted
+for the reader (``Formats``: Arabic-Indic digits when chosen).
+
+A field problem is worded two ways:
+
+- for the plan file (the CLI): ``stages[2].conversion_rate: must be > 0 and ≤ 1, got 1.2``,
+  the field named by its path, keys by their names;
+- for the screen (the page): ``Conversion from 'Product views' to 'Add to cart' must be above
+  0% and at most 100%, got 120%``, the field named by the label the page passes, stages by
+  number (``stage 3``), plan-file keys in words, rates in percent.
+
+English is worded exactly as the planner's own ``message`` (``tests/i18n`` checks every code),
+so the CLI's default output is what it always was. A problem whose code or parameters this
+module doesn't know keeps the message it came with.
+
+Proper names (publishers, reports, stage names a user typed) are never translated.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import reduce
+from typing import Any
+
+from i18n.catalogue import N_, translate
+from i18n.formats import Formats
+from planner.benchmarks import (
+    BENCHMARKS_BY_KEY,
+    CAC_ABOVE_GROSS_PROFIT,
+    CAC_ABOVE_REVENUE,
+    RATE_ABOVE_RANGE,
+    RATE_BELOW_RANGE,
+    REPEAT_ABOVE_FIRST_PURCHASE,
+    REPEAT_ABOVE_RETURNING,
+    BenchmarkRange,
+    BenchmarkWarning,
+    Verdict,
+)
+from planner.errors import (
+    DATE_TYPES,
+    LIST_TYPES,
+    NUMBER_TYPES,
+    OBJECT_TYPES,
+    REQUIRED,
+    RULE,
+    WHOLE_NUMBER_TYPES,
+    FieldProblem,
+    PlannerError,
+    is_date_type,
+)
+from planner.numbers import format_percent
+from planner.types import OUT_OF_RANGE, format_number, printable
+
+ENGLISH = Formats()
+
+# --- Field problems: the plan file's wording (the CLI) and the screen's ------------------------
+
+REQUIRED_MESSAGE = N_("required")
+# Ranges: "must be > 0 and ≤ 1, got 1.2"; on screen, rates in percent and in words.
+MUST_BE_IN_RANGE = N_("must be {rule}, got {got}")
+MUST_BE_AT_LEAST = N_("must be at least {minimum}, got {got}")
+MUST_BE_FINITE = N_("must be a finite number, got {got}")
+_BOUNDS = {"gt": N_("> {bound}"), "ge": N_("≥ {bound}"), "le": N_("≤ {bound}")}
+_PERCENT_BOUNDS = {
+    "gt": N_("above {bound}"),
+    "ge": N_("at least {bound}"),
+    "le": N_("at most {bound}"),
+}
+BOTH_BOUNDS = N_("{first} and {second}")
+# A result that would not be a finite number, named after the input that asked for it.
+TOO_LARGE_NEEDS = N_("is too large: the {quantity} it needs would not be a finite number")
+TOO_LARGE_BUYS = N_("is too large: the {quantity} it buys would not be a finite number")
+QUANTITIES = {
+    "new_customers": N_("new customers"),
+    "revenue": N_("revenue"),
+    "orders": N_("orders"),
+    "budget": N_("budget"),
+    "impressions": N_("impressions"),
+    "new_customer_revenue": N_("new-customer revenue"),
+    "returning_customers": N_("customers of returning customers"),
+    "returning_orders": N_("orders of returning customers"),
+    "returning_revenue": N_("revenue of returning customers"),
+    "stage_count": N_("count of '{stage}'"),
+    "stage_count_per_month": N_("count of '{stage}' per month"),
+}
+# Values of the wrong type, by what they should have been.
+_WRONG_TYPE = {
+    "number": N_("must be a number, got {got}"),
+    "whole_number": N_("must be a whole number, got {got}"),
+    "date": N_("must be a date like 2027-01-31, got {got}"),
+    "text": N_("must be text, got {got}"),
+    "list": N_("must be a list, got {got}"),
+    "object": N_("must be an object, got {got}"),
+}
+# Codes whose message needs only its context's values as they are (text already shown, years,
+# line and column numbers); the numbers among them are given the reader's digits.
+_SIMPLE = {
+    "bool_not_number": N_("must be a number, got {got}"),
+    "number_as_text": N_("must be a number, got {got} (text)"),
+    "finite_number": MUST_BE_FINITE,
+    "literal_error": N_("must be {expected}, got {got}"),
+    "currency": N_("must be a 3-letter ISO 4217 code such as USD or SAR, got {got}"),
+    "currency_unknown": N_(
+        "{got} is not a current ISO 4217 currency code; use one such as USD, EUR or SAR"
+    ),
+    "not_a_date": N_("must be a date like 2027-01-31, got {got}"),
+    "number_as_date": N_('must be a date written as text like "2027-01-31", got the number {got}'),
+    "year_out_of_range": N_("must be in the years {min_year}–{max_year}, got {got}"),
+    "control_character": N_("must not contain control characters such as {character}, got {got}"),
+    "empty": N_("must not be empty"),
+    "stage_count": N_("must have {low} to {high} stages, got {got}"),
+    "plan_not_an_object": N_("must be a JSON object, got {got}"),
+    "encoding": N_("is {encoding}; save it as UTF-8"),
+    "not_utf8": N_(
+        "is not UTF-8: invalid byte {byte} at line {line}, column {column}; save it as UTF-8"
+    ),
+    "unreadable": N_("can't be read as a plan"),
+    "lone_surrogate": N_(
+        "has {escape} at line {line}, column {column}: half of a UTF-16 pair, "
+        "not a character; remove it"
+    ),
+    "too_deep": N_(
+        "nests lists and objects more than {limit} deep at line {line}, column {column}; "
+        "a plan needs {needed}"
+    ),
+    "duplicate_key": N_(
+        'repeats the key "{key}" at line {line}, column {column}; '
+        "each key may appear once in an object"
+    ),
+    # Reported by the CLI about its input and output.
+    "result_not_finite": N_("is too large to be a finite number; make the plan's numbers smaller"),
+    "too_large": N_("is larger than {limit} bytes; a plan file is a few KB"),
+    "io": N_("can't be read: {reason}"),
+    "stdin_closed": N_(
+        "can't be read: standard input is closed; give a file name, or pipe the plan in"
+    ),
+    # Reported by the page about its own inputs (the Year, a forward amount).
+    "whole_year": N_("must be a whole year from {min_year} to {max_year}, got {got}"),
+    "amount_too_large": N_("is too large to work with; enter a smaller amount"),
+}
+STRING_TOO_LONG = N_("must be at most {max_length} characters long, got {length}")
+UNKNOWN_FIELD_SUGGESTION = N_("unknown field; did you mean '{suggestion}'?")
+UNKNOWN_FIELD_KNOWN = N_("unknown field; known fields: {known}")
+NUMBER_TOO = {
+    ("large", False): N_("is a number too large to work with, got {got}"),
+    ("small", False): N_("is a number too small to work with, got {got}"),
+    ("large", True): N_("is a number too large to work with, got a number {digits} digits long"),
+    ("small", True): N_("is a number too small to work with, got a number {digits} digits long"),
+}
+NOT_JSON = N_("is not valid JSON: {reason} at line {line}, column {column}")
+# What Python's json module says is wrong; anything else it says stays in English.
+JSON_REASONS = frozenset(
+    {
+        N_("Expecting value"),
+        N_("Expecting property name enclosed in double quotes"),
+        N_("Expecting ':' delimiter"),
+        N_("Expecting ',' delimiter"),
+        N_("Unterminated string starting at"),
+        N_("Invalid control character at"),
+        N_("Invalid \\escape"),
+        N_("Invalid \\uXXXX escape"),
+        N_("Extra data"),
+        N_("Illegal trailing comma before end of object"),
+        N_("Illegal trailing comma before end of array"),
+    }
+)
+# A list of names: "'Sessions', 'Purchase'"; each name quoted as the language quotes it.
+QUOTED = N_("'{name}'")
+LIST_MORE = N_("{items}, {item}")
+
+# Cross-field rules (``FieldProblem.code == "rule"``, ``context["rule"]`` names which). Where
+# the screen says it differently (stages by number, keys in words), the second wording.
+RULES: dict[str, tuple[str, str]] = {
+    "end_before_start": (N_("must be on or after start ({start}), got {end}"),) * 2,
+    "period_too_long": (N_("a period may last at most {years} years"),) * 2,
+    "cost_both_ways": (
+        N_("give either cost_per_unit or cost_per_mille with click_through_rate, not both"),
+        N_(
+            "give either the cost per unit or the cost per 1,000 impressions with the "
+            "click-through rate, not both"
+        ),
+    ),
+    "cost_missing": (
+        N_("required (or cost_per_mille with click_through_rate)"),
+        N_("required (or the cost per 1,000 impressions with the click-through rate)"),
+    ),
+    "impression_cost_missing": (N_("required when paying per 1,000 impressions"),) * 2,
+    "first_stage_rate": (
+        N_("the first stage ('{stage}') has no previous stage, so it takes no rate"),
+    )
+    * 2,
+    "rate_missing": (N_("required: the share of '{before}' that reaches '{stage}'"),) * 2,
+    "duplicate_name": (
+        N_("'{name}' is already the name of stages[{index}]; stage names must be unique"),
+        N_("'{name}' is already the name of stage {number}; stage names must be unique"),
+    ),
+    "unknown_paid_stage": (N_("'{stage}' is not a stage; use one of {stages}"),) * 2,
+}
+
+# On screen, with the field's label: "Revenue target is required", "Revenue target must be...",
+# and, for a message that is not a predicate, "Stage 3 name: 'Checkout' is already...".
+LABEL_REQUIRED = N_("{label} is required")
+LABEL_PREDICATE = N_("{label} {problem}")
+
+# --- Benchmark warnings ------------------------------------------------------------------------
+
+RATE_LEAD = {
+    "a": N_("A {rate} {label} (from '{from_stage}' to '{to_stage}')"),
+    "an": N_("An {rate} {label} (from '{from_stage}' to '{to_stage}')"),
+}
+REPEAT_LEAD = {
+    "a": N_("A {share} repeat-purchase share of your {customers} customers"),
+    "an": N_("An {share} repeat-purchase share of your {customers} customers"),
+}
+RETURN_LADDER = N_(
+    "after a first purchase about {first} of customers come back, after a second {second}, "
+    "after a third {third}; source: {source}"
+)
+CAC_OPENING = N_("Each new customer costs about {cost} to win ({explanation})")
+CAC_UNIT = N_("{unit_cost} per '{stage}'")
+CAC_UNIT_AND_SHARE = N_("{unit_cost} per '{stage}' ÷ {share} of them becoming customers")
+CAC_BRINGS = N_("{revenue} this period")
+CAC_BRINGS_ORDERS = N_("{revenue} this period ({average_order_value} AOV × {orders} orders)")
+WARNINGS = {
+    RATE_ABOVE_RANGE: N_(
+        "{lead} is above what almost all {population} reach ({typical}; source: {source}). "
+        "A plan built on it will likely need more traffic than it shows."
+    ),
+    RATE_BELOW_RANGE: N_(
+        "{lead} is below what most {population} reach ({typical}; source: {source}). "
+        "If you measured it, keep it; otherwise check for a misplaced decimal point."
+    ),
+    REPEAT_ABOVE_RETURNING: N_(
+        "{lead} is above what even customers with two purchases reach ({ladder}). "
+        "Use the share you have measured for your own base."
+    ),
+    REPEAT_ABOVE_FIRST_PURCHASE: N_(
+        "{lead} is above the {first} of first-time buyers who return; it holds only if most "
+        "of the base has already bought twice or more ({ladder})."
+    ),
+    CAC_ABOVE_REVENUE: N_(
+        "{opening} but brings in {brings}: every new customer loses money this period, "
+        "and the plan pays off only if they buy again later."
+    ),
+    CAC_ABOVE_GROSS_PROFIT: N_(
+        "{opening} but leaves {profit} of gross profit this period ({revenue} revenue × "
+        "{margin} margin): acquisition is paid back only by later orders."
+    ),
+}
+VERDICTS: dict[Verdict, str] = {
+    "below": N_("below the range"),
+    "within": N_("within"),
+    "above": N_("above the range"),
+}
+# The words of ``planner.benchmarks``' data, as it spells them (tests/i18n checks they match):
+# what each benchmark measures, among whom, what the studies report, and who published them.
+BENCHMARK_WORDS = frozenset(
+    {
+        N_("session-to-order rate"),
+        N_("add-to-cart rate"),
+        N_("cart-to-order rate"),
+        N_("visitor-to-lead rate"),
+        N_("lead-to-qualified-lead rate"),
+        N_("qualified-lead-to-sales-meeting rate"),
+        N_("close rate"),
+        N_("lead-to-customer rate"),
+        N_("opt-in rate"),
+        N_("subscriber-to-buyer rate"),
+        N_("sales-page conversion rate"),
+        N_("stores"),
+        N_("lead-generation funnels"),
+        N_("B2B sales teams"),
+        N_("opt-in pages"),
+        N_("course creators"),
+        N_("course sales pages"),
+        N_("typical 1–3%, average ≈ 1.4–1.9%, top 10% of Shopify stores above 4.7%"),
+        N_("typical ≈ 6–7% of sessions; 2–10% for luxury, 5–20% for health & beauty"),
+        N_(
+            "about 30% of carts become orders: 70.19% are abandoned on average, "
+            "single studies 55–83%"
+        ),
+        N_(
+            "whole sites ≈ 1–5%; landing pages more "
+            "(Unbounce 2024: 57M conversions from 464M visitors)"
+        ),
+        N_("typical 15–40%, depending on how strictly a lead is qualified"),
+        N_("published MQL-to-SQL figures range from 13% to 60%"),
+        N_("typical 15–35% of opportunities close; enterprise deals 10–20%"),
+        N_("typical 2–5% of leads become customers"),
+        N_("1–5% is often quoted; 15–35% on a dedicated lead-magnet page, warm traffic"),
+        N_("≈ 2% of an e-mail list buys a launch; 2–5% is called healthy"),
+        N_("typical 1–5%; 8–15% from a warm list or webinar"),
+    }
+)
+SOURCES = frozenset(
+    {
+        N_(
+            "Littledata, Shopify conversion-rate benchmarks (2023 data, ~2,800 stores); "
+            "IRP Commerce, e-commerce market data (UK, 2016–2022)"
+        ),
+        N_(
+            "Dynamic Yield, e-commerce benchmarks (12-month global average); "
+            "Salesforce, digital commerce benchmarks: add-to-cart rate (2018, ~2,000 sites)"
+        ),
+        N_("Baymard Institute, Cart Abandonment Rate Statistics (average of ~50 studies)"),
+        N_(
+            "Unbounce, Conversion Benchmark Report (2024); B2B funnel ranges from HubSpot and "
+            "First Page Sage as summarised by secondary sources"
+        ),
+        N_(
+            "B2B funnel ranges from HubSpot and First Page Sage (2017–2022 client data), "
+            "as summarised by secondary sources"
+        ),
+        N_(
+            "Teachable, course launch goals calculator (≥ 2% of the list enrols); "
+            "creator-marketing benchmarks for opt-in and sales pages"
+        ),
+        N_(
+            "Smile.io repeat-purchase data (2023); a similar ladder in RJMetrics (2014, "
+            "176 online retailers) and MineThatData (2021)"
+        ),
+        N_("Arithmetic on this plan (not a benchmark)"),
+    }
+)
+
+# --- Infeasible requests -----------------------------------------------------------------------
+
+INFEASIBLE = {
+    "budget_without_cost": N_(
+        "A budget can't be turned into traffic: the plan has no acquisition cost."
+    ),
+    "free_traffic": N_("Traffic into '{stage}' costs nothing, so a budget buys no more of it."),
+}
+HINTS = {
+    "add_cost_or_use_traffic": N_(
+        "Add what a visitor, lead or customer costs, or project from traffic instead."
+    ),
+    "raise_cost_or_use_traffic": N_("Enter a cost above 0, or project from traffic instead."),
+}
+
+# --- The CLI's own lines ------------------------------------------------------------------------
+
+CLI_INTERRUPTED = N_("interrupted")
+CLI_UNEXPECTED = N_("unexpected error ({error}); please report it")
+CLI_MORE_PROBLEMS = N_("{count} more problems not shown; fix the ones above first")
+CLI_OUTPUT_CLOSED = N_("standard output is closed")
+CLI_CANT_WRITE = N_("can't be written: {reason}")
+
+# --- Wording ------------------------------------------------------------------------------------
+
+_FORMATTER = string.Formatter()
+_ARABIC_INDIC = str.maketrans("0123456789,.%", "٠١٢٣٤٥٦٧٨٩٬٫٪")
+# A number in running text (a year, "1.4–1.9%", "2,800"), not a digit inside a name ("B2B").
+_NUMBER_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])\d+(?:[.,]\d+)*%?(?![A-Za-z0-9])")
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """Who the words are for: their language and digits, and where they read them."""
+
+    formats: Formats
+    screen: bool = False  # the page: stages by number, plan-file keys in words
+    percent: bool = False  # a rate shown in percent on screen
+
+    def t(self, text: str, /, **params: Any) -> str:
+        return translate(self.formats.language, text, **params)
+
+    def digits(self, text: str) -> str:
+        """Latin digits as the reader writes them (``1,234.5`` → ``١٬٢٣٤٫٥``)."""
+        return text.translate(_ARABIC_INDIC) if self.formats.digits == "arab" else text
+
+    def prose(self, text: str) -> str:
+        """The numbers in running text in the reader's digits, names left alone."""
+        if self.formats.digits != "arab":
+            return text
+        return _NUMBER_IN_TEXT.sub(lambda found: self.digits(found.group()), text)
+
+    def in_prose(self, text: str, /, **params: Any) -> str:
+        """``text`` translated, its own numbers in the reader's digits, then filled in.
+
+        The values filled in (a stage called "Step 2") are left as they are.
+        """
+        translated = self.prose(translate(self.formats.language, text))
+        return translated.format(**params) if params else translated
+
+    def number(self, value: float) -> str:
+        """As the planner shows a number (``1,000,000,000,000``, ``1.2``, ``1e-9``)."""
+        text = format_number(value)
+        return text if "e" in text or "n" in text else self.digits(text)
+
+    def plain(self, value: Any) -> str:
+        """A value as it is (a year, a line number, text already shown), in the reader's digits."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return self.digits(str(value))
+        return str(value)
+
+    def grouped(self, value: int) -> str:
+        return self.digits(f"{value:,}")
+
+    def percent_of(self, fraction: float) -> str:
+        return self.formats.percent(fraction)
+
+    def money(self, amount: float, currency: str) -> str:
+        return self.formats.money(amount, currency, cents=True)
+
+    def quoted_list(self, names: Sequence[str]) -> str:
+        quoted = [self.t(QUOTED, name=name) for name in names]
+        return reduce(lambda items, item: self.t(LIST_MORE, items=items, item=item), quoted)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _out_of_range(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    named = QUANTITIES.get(str(context.get("quantity")))
+    if named is not None:
+        quantity = reader.t(named, stage=context.get("stage", ""))
+        template = TOO_LARGE_BUYS if context.get("verb") == "buys" else TOO_LARGE_NEEDS
+        return reader.t(template, quantity=quantity)
+    got = context.get("got")
+    if not isinstance(got, int | float) or isinstance(got, bool):
+        return None
+    if not math.isfinite(got):
+        return reader.t(MUST_BE_FINITE, got=reader.number(got))
+
+    def bound(value: float) -> str:
+        if reader.percent:
+            return reader.number(float(value) * 100) + reader.digits("%")
+        return reader.number(value)
+
+    if context.get("minimum") is not None:
+        return reader.t(MUST_BE_AT_LEAST, minimum=bound(context["minimum"]), got=bound(got))
+    words = _PERCENT_BOUNDS if reader.percent else _BOUNDS
+    parts = [
+        reader.t(words[name], bound=bound(context[name]))
+        for name in ("gt", "ge", "le")
+        if _is_number(context.get(name))
+    ]
+    if not parts:
+        return None
+    rule = reduce(lambda first, second: reader.t(BOTH_BOUNDS, first=first, second=second), parts)
+    return reader.t(MUST_BE_IN_RANGE, rule=rule, got=bound(got))
+
+
+def _rule(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    wordings = RULES.get(str(context.get("rule")))
+    if wordings is None:
+        return None
+    template = wordings[1] if reader.screen else wordings[0]
+    params = {key: value for key, value in context.items() if key != "rule"}
+    if "stages" in params:
+        params["stages"] = reader.quoted_list(params["stages"])
+    if "index" in params:
+        params["number"] = reader.plain(params["index"] + 1)
+        params["index"] = reader.plain(params["index"])
+    if "years" in params:
+        params["years"] = reader.plain(params["years"])
+    for date_text in ("start", "end"):
+        if date_text in params:
+            params[date_text] = reader.digits(str(params[date_text]))
+    if not placeholders(template) <= params.keys():
+        return None
+    return reader.t(template, **params)
+
+
+def _wrong_type(reader: _Reader, code: str, context: Mapping[str, Any]) -> str | None:
+    if "got" not in context:
+        return None
+    if code in WHOLE_NUMBER_TYPES:
+        kind = "whole_number"
+    elif code in NUMBER_TYPES:
+        kind = "number"
+    elif is_date_type(code):
+        kind = "date"
+    elif code == "string_type":
+        kind = "text"
+    elif code in LIST_TYPES:
+        kind = "list"
+    elif code in OBJECT_TYPES:
+        kind = "object"
+    else:
+        return None
+    return reader.t(_WRONG_TYPE[kind], got=context["got"])
+
+
+def placeholders(template: str) -> set[str]:
+    """The names a message fills in: ``"must be {rule}, got {got}"`` → ``{"rule", "got"}``."""
+    return {name for _text, name, _spec, _conversion in _FORMATTER.parse(template) if name}
+
+
+def _simple(reader: _Reader, code: str, context: Mapping[str, Any]) -> str | None:
+    template = _SIMPLE[code]
+    if not placeholders(template) <= context.keys():  # made without what its message needs
+        return None
+    params = {key: reader.plain(value) for key, value in context.items()}
+    if code == "too_large" and _is_number(context.get("limit")):
+        params["limit"] = reader.grouped(context["limit"])
+    return reader.t(template, **params)
+
+
+def _json(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    reason = str(context.get("reason", ""))
+    if "line" not in context or "column" not in context:
+        return None
+    shown = reader.t(reason) if reason in JSON_REASONS else reason
+    line, column = reader.plain(context["line"]), reader.plain(context["column"])
+    return reader.t(NOT_JSON, reason=shown, line=line, column=column)
+
+
+def _number_too(reader: _Reader, code: str, context: Mapping[str, Any]) -> str | None:
+    too = code.removeprefix("number_too_")
+    if "digits" in context:
+        return reader.t(NUMBER_TOO[too, True], digits=reader.grouped(context["digits"]))
+    if "got" in context:
+        return reader.t(NUMBER_TOO[too, False], got=context["got"])
+    return None
+
+
+def _unknown_field(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    if "suggestion" in context:
+        return reader.t(UNKNOWN_FIELD_SUGGESTION, suggestion=context["suggestion"])
+    if "known" in context:
+        known = reduce(
+            lambda items, item: reader.t(LIST_MORE, items=items, item=item), context["known"]
+        )
+        return reader.t(UNKNOWN_FIELD_KNOWN, known=known)
+    return None
+
+
+def _string_too_long(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    if "length" not in context or "max_length" not in context:
+        return None
+    return reader.t(
+        STRING_TOO_LONG,
+        max_length=reader.plain(context["max_length"]),
+        length=reader.grouped(context["length"]),
+    )
+
+
+_Renderer = Callable[[_Reader, Mapping[str, Any]], "str | None"]
+_BY_CODE: dict[str, _Renderer] = {
+    REQUIRED: lambda reader, _context: reader.t(REQUIRED_MESSAGE),
+    OUT_OF_RANGE: _out_of_range,
+    RULE: _rule,
+    "json": _json,
+    "number_too_large": lambda reader, context: _number_too(reader, "number_too_large", context),
+    "number_too_small": lambda reader, context: _number_too(reader, "number_too_small", context),
+    "extra_forbidden": _unknown_field,
+    "string_too_long": _string_too_long,
+}
+
+PYDANTIC_CODES = frozenset(
+    {
+        "missing",
+        "extra_forbidden",
+        "finite_number",
+        "literal_error",
+        "string_type",
+        "string_too_long",
+        *NUMBER_TYPES,
+        *WHOLE_NUMBER_TYPES,
+        *LIST_TYPES,
+        *OBJECT_TYPES,
+        *DATE_TYPES,
+    }
+)
+"""Pydantic's error types the planner words itself."""
+
+PROBLEM_CODES = frozenset({*_BY_CODE, *_SIMPLE, *PYDANTIC_CODES})
+"""Every ``FieldProblem.code`` worded here (a ``rule`` problem by ``RULES``)."""
+
+
+def _message(reader: _Reader, problem: FieldProblem) -> str:
+    code, context = problem.code, problem.context
+    renderer = _BY_CODE.get(code)
+    try:
+        if renderer is not None:
+            worded = renderer(reader, context)
+        elif code in _SIMPLE:
+            worded = _simple(reader, code, context)
+        else:
+            worded = _wrong_type(reader, code, context)
+    except (KeyError, IndexError, TypeError, ValueError):  # parameters not as the code says
+        worded = None
+    return problem.message if worded is None else printable(worded)
+
+
+def problem_message(
+    problem: FieldProblem, formats: Formats = ENGLISH, *, screen: bool = False
+) -> str:
+    """The problem in ``formats``' language, as it follows the field's name.
+
+    ``must be > 0 and ≤ 1, got 1.2``; with ``screen``, as the page says it (``stage 3`` for
+    ``stages[2]``, "the cost per unit" for ``cost_per_unit``).
+    """
+    return _message(_Reader(formats, screen=screen), problem)
+
+
+def problem_line(problem: FieldProblem, formats: Formats = ENGLISH) -> str:
+    """The CLI's line: ``stages[2].conversion_rate: must be > 0 and ≤ 1, got 1.2``."""
+    return printable(f"{problem.field}: {problem_message(problem, formats)}")
+
+
+def describe_problem(
+    problem: FieldProblem, label: str, formats: Formats = ENGLISH, *, percent: bool = False
+) -> str:
+    """The problem beside a field labelled ``label`` on screen, in ``formats``' language.
+
+    ``Revenue target is required``; ``Conversion from 'X' to 'Y' must be above 0% and at most
+    100%, got 120%`` (``percent``: the field takes a rate in percent); a message that is not
+    a predicate follows a colon (``Stage 3 name: 'Checkout' is already the name of stage 2``).
+    """
+    reader = _Reader(formats, screen=True, percent=percent)
+    english = _message(_Reader(ENGLISH, screen=True, percent=percent), problem)
+    if english.startswith("required"):
+        return reader.t(LABEL_REQUIRED, label=label)
+    message = _message(reader, problem)
+    if english.startswith(("must ", "is ")):
+        return reader.t(LABEL_PREDICATE, label=label, problem=message)
+    return f"{label}: {message}"
+
+
+# --- Benchmark warnings --------------------------------------------------------------------------
+
+
+def _article(percent: str) -> str:
+    """The English article for a spoken percentage: 'an 8%', 'an 11%', 'an 18%', 'a 9%'."""
+    whole = percent.split(".")[0].rstrip("%")
+    return "an" if whole.startswith("8") or whole in {"11", "18"} else "a"
+
+
+def benchmark_label(benchmark: BenchmarkRange, formats: Formats = ENGLISH) -> str:
+    """What a benchmark measures: "session-to-order rate"."""
+    return translate(formats.language, benchmark.label)
+
+
+def benchmark_population(benchmark: BenchmarkRange, formats: Formats = ENGLISH) -> str:
+    """Whom its figures describe: "stores"."""
+    return translate(formats.language, benchmark.population)
+
+
+def benchmark_typical(benchmark: BenchmarkRange, formats: Formats = ENGLISH) -> str:
+    """What the studies report: "typical 1–3%, average ≈ 1.4–1.9%, ..."."""
+    return _Reader(formats).prose(translate(formats.language, benchmark.typical_text))
+
+
+def source_line(source: str, formats: Formats = ENGLISH) -> str:
+    """A source line, publishers' and reports' names as they are, the rest in the language."""
+    return _Reader(formats).prose(translate(formats.language, source))
+
+
+def benchmark_source(benchmark: BenchmarkRange, formats: Formats = ENGLISH) -> str:
+    """Who published a benchmark's figures."""
+    return source_line(benchmark.source, formats)
+
+
+def verdict_text(verdict: Verdict, formats: Formats = ENGLISH) -> str:
+    """The verdict on a plan's rate: "below the range", "within", "above the range"."""
+    return translate(formats.language, VERDICTS[verdict])
+
+
+def warning_source(warning: BenchmarkWarning, formats: Formats = ENGLISH) -> str:
+    """Where a warning's figures come from (``Source: ...`` on the page)."""
+    return source_line(warning.source, formats)
+
+
+def _rate_warning(reader: _Reader, warning: BenchmarkWarning) -> str:
+    params = warning.params
+    benchmark = BENCHMARKS_BY_KEY[params["benchmark"]]
+    lead = reader.t(
+        RATE_LEAD[_article(format_percent(params["rate"]))],
+        rate=reader.percent_of(params["rate"]),
+        label=benchmark_label(benchmark, reader.formats),
+        from_stage=params["from_stage"],
+        to_stage=params["to_stage"],
+    )
+    return reader.t(
+        WARNINGS[warning.code],
+        lead=lead,
+        population=benchmark_population(benchmark, reader.formats),
+        typical=benchmark_typical(benchmark, reader.formats),
+        source=warning_source(warning, reader.formats),
+    )
+
+
+def _repeat_warning(reader: _Reader, warning: BenchmarkWarning) -> str:
+    params = warning.params
+    first = reader.percent_of(params["first"])
+    ladder = reader.t(
+        RETURN_LADDER,
+        first=first,
+        second=reader.percent_of(params["second"]),
+        third=reader.percent_of(params["third"]),
+        source=warning_source(warning, reader.formats),
+    )
+    lead = reader.t(
+        REPEAT_LEAD[_article(format_percent(params["share"]))],
+        share=reader.percent_of(params["share"]),
+        customers=reader.grouped(params["customers"]),
+    )
+    return reader.t(WARNINGS[warning.code], lead=lead, first=first, ladder=ladder)
+
+
+def _acquisition_warning(reader: _Reader, warning: BenchmarkWarning) -> str:
+    params = warning.params
+    currency = params["currency"]
+    unit_cost, stage = reader.money(params["unit_cost"], currency), params["stage"]
+    if params.get("to_customer") is None:
+        explanation = reader.t(CAC_UNIT, unit_cost=unit_cost, stage=stage)
+    else:
+        share = reader.percent_of(params["to_customer"])
+        explanation = reader.t(CAC_UNIT_AND_SHARE, unit_cost=unit_cost, stage=stage, share=share)
+    opening = reader.t(
+        CAC_OPENING, cost=reader.money(params["cost"], currency), explanation=explanation
+    )
+    revenue = reader.money(params["revenue"], currency)
+    if warning.code == CAC_ABOVE_GROSS_PROFIT:
+        return reader.t(
+            WARNINGS[warning.code],
+            opening=opening,
+            profit=reader.money(params["profit"], currency),
+            revenue=revenue,
+            margin=reader.percent_of(params["margin"]),
+        )
+    orders = params["orders_per_customer"]
+    if orders == 1:
+        brings = reader.t(CAC_BRINGS, revenue=revenue)
+    else:
+        brings = reader.t(
+            CAC_BRINGS_ORDERS,
+            revenue=revenue,
+            average_order_value=reader.money(params["average_order_value"], currency),
+            orders=reader.digits(f"{orders:g}"),
+        )
+    return reader.t(WARNINGS[warning.code], opening=opening, brings=brings)
+
+
+_WARNING_RENDERERS: dict[str, Callable[[_Reader, BenchmarkWarning], str]] = {
+    RATE_ABOVE_RANGE: _rate_warning,
+    RATE_BELOW_RANGE: _rate_warning,
+    REPEAT_ABOVE_RETURNING: _repeat_warning,
+    REPEAT_ABOVE_FIRST_PURCHASE: _repeat_warning,
+    CAC_ABOVE_REVENUE: _acquisition_warning,
+    CAC_ABOVE_GROSS_PROFIT: _acquisition_warning,
+}
+
+
+def warning_message(warning: BenchmarkWarning, formats: Formats = ENGLISH) -> str:
+    """A benchmark warning in ``formats``' language, its figures formatted for the reader."""
+    return _WARNING_RENDERERS[warning.code](_Reader(formats), warning)
+
+
+# --- Infeasible requests -------------------------------------------------------------------------
+
+
+def infeasible_message(error: PlannerError, formats: Formats = ENGLISH) -> str:
+    """What can't be answered: "A budget can't be turned into traffic: ..."."""
+    template = INFEASIBLE.get(error.code)
+    if template is None:
+        return str(error)
+    return _Reader(formats).in_prose(template, **error.params)
+
+
+def infeasible_hint(error: PlannerError, formats: Formats = ENGLISH) -> str:
+    """What to change: "Add what a visitor, lead or customer costs, ..."."""
+    template = HINTS.get(error.hint_code)
+    if template is None:
+        return error.hint
+    return _Reader(formats).in_prose(template, **error.params)
+
+
+def infeasible_text(error: PlannerError, formats: Formats = ENGLISH) -> str:
+    """The problem, then the hint, as one line."""
+    return f"{infeasible_message(error, formats)} {infeasible_hint(error, formats)}"

@@ -1,0 +1,762 @@
+"""Every message the domain reports, worded in English and Arabic by ``i18n.domain``.
+
+The planner reports codes with parameters; ``i18n.domain`` words them. These tests check
+that every code the planner's source can produce has a wording (found by reading the source
+with ``ast``, so a new code without one fails here), that each wording fills all its
+placeholders in both languages from real problems, that English is exactly the planner's own
+message (so the CLI's default output never changes), and, by hand, a few messages in both
+languages and in Arabic-Indic digits.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import importlib
+import json
+import math
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.pofile import read_po
+
+from i18n import domain
+from i18n.catalogue import po_path
+from i18n.domain import (
+    describe_problem,
+    infeasible_hint,
+    infeasible_message,
+    infeasible_text,
+    problem_line,
+    problem_message,
+    source_line,
+    verdict_text,
+    warning_message,
+    warning_source,
+)
+from i18n.formats import Formats
+from planner import benchmarks, cli
+from planner.benchmarks import BENCHMARKS, WARNING_CODES, BenchmarkWarning, check_benchmarks
+from planner.errors import RULE, FieldProblem, PlanInvalid, PlannerError, parse_plan_json
+from planner.funnel import plan_backwards, project_forwards
+from planner.models import AcquisitionCost, Period, Plan, ReturningCustomers, Stage
+from tests.conftest import EXAMPLE_PLAN_FILE, ROOT
+
+EN, AR, AR_DIGITS = Formats("en"), Formats("ar"), Formats("ar", "arab")
+LANGUAGES = [
+    pytest.param(EN, id="en"),
+    pytest.param(AR, id="ar"),
+    pytest.param(AR_DIGITS, id="ar-arab"),
+]
+EXAMPLE = EXAMPLE_PLAN_FILE.read_text(encoding="utf-8")
+PLANNER = ROOT / "planner"
+
+
+def has_arabic(text: str) -> bool:
+    return any("\u0621" <= character <= "\u064a" for character in text)
+
+
+def no_placeholder_left(text: str) -> bool:
+    """Nothing like ``{got}`` left unfilled (a JSON echo such as ``{}`` is not one)."""
+    return not any(f"{{{name}}}" in text for name in PLACEHOLDER_NAMES)
+
+
+PLACEHOLDER_NAMES = {
+    name
+    for template in (
+        *domain._SIMPLE.values(),
+        *(wording for pair in domain.RULES.values() for wording in pair),
+        *domain.WARNINGS.values(),
+        *domain.INFEASIBLE.values(),
+        *domain.HINTS.values(),
+        domain.MUST_BE_IN_RANGE,
+        domain.NOT_JSON,
+        domain.RATE_LEAD["a"],
+        domain.CAC_BRINGS_ORDERS,
+        domain.CAC_UNIT_AND_SHARE,
+        domain.RETURN_LADDER,
+    )
+    for name in domain.placeholders(template)
+}
+
+
+# --- The codes the planner's source can produce ---------------------------------------------
+
+
+def _strings(expression: ast.expr | None, scope: ast.AST, module: Any) -> set[str]:
+    """The strings an expression can be: a literal, a module constant, a local variable."""
+    if isinstance(expression, ast.Constant) and isinstance(expression.value, str):
+        return {expression.value}
+    if isinstance(expression, ast.IfExp):
+        return _strings(expression.body, scope, module) | _strings(expression.orelse, scope, module)
+    if isinstance(expression, ast.Name):
+        value = getattr(module, expression.id, None)
+        if isinstance(value, str):
+            return {value}
+        return _assigned(expression.id, scope, module)
+    shown = ast.unparse(expression) if expression is not None else None
+    raise AssertionError(f"a code must be a literal or a constant: {shown}")
+
+
+def _assigned(name: str, scope: ast.AST, module: Any) -> set[str]:
+    """Every string assigned to ``name`` in the function making the report.
+
+    ``code = ...`` and ``code, severity = ...`` alike.
+    """
+    found: set[str] = set()
+    # A parameter (``_refuse(message, code)``: its callers are scanned), or a value returned
+    # with others (``code, message, context = _worded(detail)``: pydantic's own error type).
+    passed_on = isinstance(scope, ast.FunctionDef) and name in {
+        argument.arg for argument in scope.args.args
+    }
+    for target, value in _assignments(scope):
+        if isinstance(target, ast.Name) and target.id == name:
+            found |= _strings(value, scope, module)
+        elif isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple):
+            for element, part in zip(target.elts, value.elts, strict=True):
+                if isinstance(element, ast.Name) and element.id == name:
+                    found |= _strings(part, scope, module)
+        elif isinstance(target, ast.Tuple):
+            passed_on |= any(isinstance(e, ast.Name) and e.id == name for e in target.elts)
+    assert found or passed_on, f"no string assigned to {name}"
+    return found
+
+
+def _assignments(scope: ast.AST) -> Iterator[tuple[ast.expr, ast.expr]]:
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                yield target, node.value
+
+
+def _calls(tree: ast.Module) -> Iterator[tuple[ast.Call, ast.AST]]:
+    """Every call, with the function it is made in (the module itself at the top level)."""
+    functions = [
+        node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    ]
+    innermost: dict[int, ast.AST] = {}
+    for function in functions:  # outer functions come first, so the inner ones win
+        for node in ast.walk(function):
+            if isinstance(node, ast.Call):
+                innermost[id(node)] = function
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            yield node, innermost.get(id(node), tree)
+
+
+def _argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
+    if len(call.args) > position:
+        return call.args[position]
+    return next((kw.value for kw in call.keywords if kw.arg == keyword), None)
+
+
+@functools.cache
+def codes_in_source() -> dict[str, set[str]]:
+    """What each kind of report is coded as, wherever the planner's source makes one."""
+    kinds: dict[str, set[str]] = {
+        "problem": set(),
+        "rule": set(),
+        "warning": set(),
+        "infeasible": set(),
+        "hint": set(),
+    }
+    where = {
+        "PydanticCustomError": [("problem", 0, "error_type")],
+        "FieldProblem": [("problem", 2, "code")],
+        "_refuse": [("problem", 1, "code")],
+        "RuleProblem": [("rule", 1, "rule")],
+        "PlannerError": [("infeasible", 99, "code"), ("hint", 99, "hint_code")],
+        "model_construct": [("warning", 99, "code")],
+    }
+    for path in sorted(PLANNER.glob("*.py")):
+        if path.name == "__main__.py":  # runs the CLI when imported; it makes no report
+            continue
+        module = importlib.import_module(f"planner.{path.stem}")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for call, scope in _calls(tree):
+            name = call.func.attr if isinstance(call.func, ast.Attribute) else None
+            name = name or (call.func.id if isinstance(call.func, ast.Name) else None)
+            for kind, position, keyword in where.get(name or "", []):
+                argument = _argument(call, position, keyword)
+                if argument is None and name == "FieldProblem":
+                    raise AssertionError(f"{path.name}:{call.lineno}: a FieldProblem without code")
+                if argument is not None:
+                    kinds[kind] |= _strings(argument, scope, module)
+    return kinds
+
+
+def test_the_source_scan_finds_the_codes_it_should() -> None:
+    """Guard against a scan that finds nothing: a few codes of each kind, by hand."""
+    assert {"out_of_range", "currency", "duplicate_key", "number_too_large", "io"} <= (
+        codes_in_source()["problem"]
+    )
+    assert {"duplicate_name", "cost_missing"} <= codes_in_source()["rule"]
+    assert codes_in_source()["warning"] == WARNING_CODES
+    assert codes_in_source()["infeasible"] == {"budget_without_cost", "free_traffic"}
+
+
+def test_every_problem_code_of_the_planner_has_a_message() -> None:
+    assert codes_in_source()["problem"] - {"plan_rules"} <= domain.PROBLEM_CODES
+    assert codes_in_source()["rule"] <= set(domain.RULES)
+
+
+def test_every_warning_infeasible_request_and_hint_has_a_message() -> None:
+    assert codes_in_source()["warning"] <= set(domain.WARNINGS)
+    assert codes_in_source()["infeasible"] <= set(domain.INFEASIBLE)
+    assert codes_in_source()["hint"] <= set(domain.HINTS)
+
+
+def test_the_benchmarks_words_are_in_the_catalogue_as_the_planner_spells_them() -> None:
+    """Labels, populations, typical figures and sources are looked up by their English."""
+    for benchmark in BENCHMARKS:
+        assert {benchmark.label, benchmark.population, benchmark.typical_text} <= (
+            domain.BENCHMARK_WORDS
+        ), benchmark.key
+        assert benchmark.source in domain.SOURCES, benchmark.key
+    assert {benchmarks.RETENTION_SOURCE, benchmarks.ARITHMETIC_SOURCE} <= domain.SOURCES
+
+
+# --- Real problems of every code ---------------------------------------------------------------
+
+
+def example_with(old: str, new: str) -> str:
+    assert old in EXAMPLE
+    return EXAMPLE.replace(old, new, 1)
+
+
+def with_data(**changes: Any) -> str:
+    data = json.loads(EXAMPLE)
+    for path, value in changes.items():
+        target = data
+        parts = path.split("__")
+        for part in parts[:-1]:
+            target = target[int(part)] if part.isdigit() else target[part]
+        last = parts[-1]
+        if value is DELETE:
+            del target[last]
+        elif isinstance(target, list):
+            target[int(last)] = value
+        else:
+            target[last] = value
+    return json.dumps(data)
+
+
+DELETE = object()
+NINE_STAGES = [{"name": f"Stage {index}", "conversion_rate": 0.5} for index in range(9)]
+NINE_STAGES[0] = {"name": "Stage 0"}
+
+PLAN_FILES: dict[str, str | bytes] = {
+    "missing": with_data(revenue_target=DELETE),
+    "out_of_range": with_data(stages__2__conversion_rate=1.2),
+    "practical_floor": with_data(stages__2__conversion_rate=1e-9),
+    "bool_not_number": with_data(revenue_target=True),
+    "number_as_text": with_data(revenue_target="120000"),
+    "currency": with_data(currency="dollars"),
+    "currency_unknown": with_data(currency="XYZ"),
+    "not_a_date": with_data(period__start="20270101"),
+    "number_as_date": with_data(period__start=1798761600),
+    "year_out_of_range": with_data(period__end="9999-12-31"),
+    "date_type": with_data(period__start=True),
+    "control_character": with_data(name="Q1\nplan"),
+    "empty": with_data(name=""),
+    "stage_count": with_data(stages=NINE_STAGES),
+    "end_before_start": with_data(period__end="2026-12-31"),
+    "period_too_long": with_data(period__end="2031-01-01"),
+    "cost_both_ways": with_data(
+        acquisition_cost={"stage": "Purchase", "cost_per_unit": 1, "cost_per_mille": 5}
+    ),
+    "cost_missing": with_data(acquisition_cost={"stage": "Purchase"}),
+    "impression_cost_missing": with_data(
+        acquisition_cost={"stage": "Sessions", "cost_per_mille": 5}
+    ),
+    "first_stage_rate": with_data(stages__0__conversion_rate=0.5),
+    "rate_missing": with_data(stages__1__conversion_rate=DELETE),
+    "duplicate_name": with_data(stages__3__name="Add to cart"),
+    "unknown_paid_stage": with_data(acquisition_cost={"stage": "Ads", "cost_per_unit": 1}),
+    "extra_forbidden_suggestion": with_data(curency="EUR"),
+    "extra_forbidden_known": with_data(acquisition_cost={"stage": "Purchase", "zzz": 1}),
+    "float_type": with_data(revenue_target=[1]),
+    "int_from_float": with_data(returning_customers={"active_customers": 1.5}),
+    "int_type": with_data(returning_customers={"active_customers": [1]}),
+    "list_type": with_data(stages="Sessions"),
+    "model_type": with_data(period="Q1"),
+    "string_type": with_data(name=5),
+    "string_too_long": with_data(name="x" * 81),
+    "literal_error": with_data(schema_version=2),
+    "finite_number": example_with("120000", "NaN"),
+    "number_too_large": example_with("120000", "1e400"),
+    "number_too_large_digits": example_with("120000", "1" * 400),
+    "number_too_small": example_with("120000", "1e-400"),
+    "number_too_small_digits": example_with("120000", "0." + "0" * 400 + "1e-5"),
+    "plan_not_an_object": "[1, 2]",
+    "encoding": EXAMPLE.encode("utf-16"),
+    "not_utf8": EXAMPLE.encode().replace(b"Product views", b"Product vi\xe9ws"),
+    "json": '{"name": "Q1",}',
+    "lone_surrogate": example_with('"Q1 store plan"', '"Q1 \\ud800"'),
+    "too_deep": '{"name": ' + "[" * 30 + "]" * 30 + "}",
+    "duplicate_key": example_with('"currency": "USD",', '"currency": "USD", "currency": "EUR",'),
+}
+
+
+def problems_of(text: str | bytes) -> list[FieldProblem]:
+    with pytest.raises(PlanInvalid) as invalid:
+        parse_plan_json(text)
+    return invalid.value.problems
+
+
+def _funnel_problems() -> Iterator[FieldProblem]:
+    plan = parse_plan_json(EXAMPLE)
+    for driver, amount in [("traffic", -1.0), ("traffic", math.nan), ("budget", 1e13)]:
+        with pytest.raises(PlanInvalid) as invalid:
+            project_forwards(plan, driver, amount)  # type: ignore[arg-type]
+        yield from invalid.value.problems
+    tiny = json.loads(EXAMPLE)
+    tiny["acquisition_cost"] = {"stage": "Purchase", "cost_per_unit": 1e-320}
+    with pytest.raises(PlanInvalid) as invalid:
+        project_forwards(parse_plan_json(json.dumps(tiny)), "budget", 1e12)
+    yield from invalid.value.problems
+    stages = [Stage(name="Stage 0")] + [
+        Stage(name=f"Stage {index}", conversion_rate=1e-6) for index in range(1, 8)
+    ]
+    plan = Plan(
+        period=Period(start=date(2027, 1, 1), end=date(2027, 3, 31)),
+        revenue_target=1e12,
+        average_order_value=1,
+        stages=stages,
+    )
+    with pytest.raises(PlanInvalid) as invalid:
+        plan_backwards(plan.model_copy(update={"revenue_target": 1e300}))
+    yield from invalid.value.problems
+
+
+def _cli_problems(tmp: Path) -> Iterator[FieldProblem]:
+    attempts = [
+        lambda: cli.read_plan(str(tmp / "missing.json")),
+        lambda: cli._to_json([math.inf]),
+    ]
+    large = tmp / "large.json"
+    large.write_text(" " * (cli.MAX_PLAN_FILE_BYTES + 1), encoding="utf-8")
+    attempts.append(lambda: cli.read_plan(str(large)))
+    for attempt in attempts:
+        with pytest.raises(PlanInvalid) as invalid:
+            attempt()
+        yield from invalid.value.problems
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[FieldProblem]:
+    """Real problems of every code, made the way a user makes them."""
+    problems = [problem for text in PLAN_FILES.values() for problem in problems_of(text)]
+    problems += list(_funnel_problems())
+    problems += list(_cli_problems(tmp_path_factory.mktemp("cli")))
+    stdin = sys.stdin
+    try:
+        sys.stdin = None  # type: ignore[assignment]
+        with pytest.raises(PlanInvalid) as invalid:
+            cli.read_plan("-")
+        problems += invalid.value.problems
+    finally:
+        sys.stdin = stdin
+    return problems
+
+
+def code_of(problem: FieldProblem) -> str:
+    return f"rule:{problem.context['rule']}" if problem.code == RULE else problem.code
+
+
+# What the page reports about its own inputs; and a code no real input reaches (the decoder
+# only locates a problem in text it has already refused).
+SYNTHETIC = [
+    FieldProblem(
+        "year",
+        "must be a whole year from 1900 to 2199, got 1800",
+        "whole_year",
+        {"min_year": 1900, "max_year": 2199, "got": "1800"},
+    ),
+    FieldProblem(
+        "traffic", "is too large to work with; enter a smaller amount", "amount_too_large"
+    ),
+    FieldProblem("(file)", "can't be read as a plan", "unreadable"),
+]
+
+
+def test_the_corpus_has_every_code_the_source_can_produce(corpus: list[FieldProblem]) -> None:
+    produced = {code_of(problem) for problem in [*corpus, *SYNTHETIC]}
+    wanted = {
+        *codes_in_source()["problem"],
+        *(f"rule:{rule}" for rule in codes_in_source()["rule"]),
+    }
+    assert wanted - {"plan_rules", RULE} <= produced
+
+
+def test_english_is_the_planners_own_message(corpus: list[FieldProblem]) -> None:
+    """So the CLI prints what it always has, worded by the catalogue now."""
+    for problem in [*corpus, *SYNTHETIC]:
+        assert problem_message(problem) == problem.message, code_of(problem)
+        assert problem_line(problem) == str(problem), code_of(problem)
+
+
+@pytest.mark.parametrize("formats", [pytest.param(AR, id="ar"), pytest.param(AR_DIGITS, id="arab")])
+def test_every_problem_reads_in_arabic_with_nothing_left_to_fill(
+    corpus: list[FieldProblem], formats: Formats
+) -> None:
+    for problem in [*corpus, *SYNTHETIC]:
+        for worded in (
+            problem_message(problem, formats),
+            problem_message(problem, formats, screen=True),
+            describe_problem(problem, "الحقل", formats),
+            describe_problem(problem, "الحقل", formats, percent=True),
+        ):
+            assert has_arabic(worded), (code_of(problem), worded)
+            assert no_placeholder_left(worded), (code_of(problem), worded)
+            assert worded != problem.message
+
+
+def test_every_pydantic_type_worded_here_reads_in_both_languages() -> None:
+    """Some can't be reached from a plan file today; each still has its wording."""
+    contexts: dict[str, dict[str, Any]] = {
+        "extra_forbidden": {"suggestion": "name"},
+        "string_too_long": {"max_length": 80, "length": 81},
+        "literal_error": {"expected": "1", "got": "2"},
+    }
+    for code in sorted(domain.PYDANTIC_CODES):
+        problem = FieldProblem("x", "?", code, contexts.get(code, {"got": '"x"'}))
+        english = problem_message(problem)
+        assert english != "?", code
+        assert has_arabic(problem_message(problem, AR)), code
+
+
+# --- By hand: a range, a rule, a file problem ----------------------------------------------------
+
+
+@pytest.fixture
+def rate_of_120_percent() -> FieldProblem:
+    [problem] = problems_of(with_data(stages__2__conversion_rate=1.2))
+    return problem
+
+
+def test_a_rate_of_120_percent_in_english(rate_of_120_percent: FieldProblem) -> None:
+    label = "Conversion from 'Product views' to 'Add to cart'"
+    assert describe_problem(rate_of_120_percent, label, percent=True) == (
+        "Conversion from 'Product views' to 'Add to cart' must be above 0% and at most 100%, "
+        "got 120%"
+    )
+    assert problem_line(rate_of_120_percent) == (
+        "stages[2].conversion_rate: must be > 0 and ≤ 1, got 1.2"
+    )
+
+
+def test_a_rate_of_120_percent_in_arabic(rate_of_120_percent: FieldProblem) -> None:
+    label = "التحويل من «Product views» إلى «Add to cart»"
+    assert describe_problem(rate_of_120_percent, label, AR, percent=True) == (
+        "التحويل من «Product views» إلى «Add to cart»: "
+        "يجب أن تكون القيمة أكبر من 0% وبحد أقصى 100%، لكنها 120%"
+    )
+    assert problem_line(rate_of_120_percent, AR) == (
+        "stages[2].conversion_rate: يجب أن تكون القيمة أكبر من 0 وبحد أقصى 1، لكنها 1.2"
+    )
+
+
+def test_a_rate_of_120_percent_in_arabic_indic_digits(rate_of_120_percent: FieldProblem) -> None:
+    assert describe_problem(rate_of_120_percent, "المعدل", AR_DIGITS, percent=True) == (
+        "المعدل: يجب أن تكون القيمة أكبر من ٠٪ وبحد أقصى ١٠٠٪، لكنها ١٢٠٪"
+    )
+
+
+def test_a_money_limit_in_arabic_indic_digits() -> None:
+    [problem] = problems_of(with_data(average_order_value=-60))
+    assert problem_message(problem, AR_DIGITS) == (
+        "يجب أن تكون القيمة أكبر من ٠ وبحد أقصى ١٬٠٠٠٬٠٠٠٬٠٠٠٬٠٠٠، لكنها -٦٠"
+    )
+
+
+def test_the_practical_floor_in_percent_in_both_languages() -> None:
+    [problem] = problems_of(with_data(stages__2__conversion_rate=1e-9))
+    assert describe_problem(problem, "Rate", percent=True) == (
+        "Rate must be at least 0.0001%, got 1e-7%"
+    )
+    assert describe_problem(problem, "المعدل", AR, percent=True) == (
+        "المعدل: يجب ألا تقل القيمة عن 0.0001%، لكنها 1e-7%"
+    )
+
+
+def test_required_on_screen_and_in_the_file() -> None:
+    [problem] = problems_of(with_data(revenue_target=DELETE))
+    assert describe_problem(problem, "Revenue target") == "Revenue target is required"
+    assert describe_problem(problem, "هدف الإيرادات", AR) == "يجب إدخال هدف الإيرادات"
+    assert problem_line(problem, AR) == "revenue_target: مطلوب"
+
+
+def test_a_duplicate_name_names_the_stage_by_number_on_screen() -> None:
+    [problem] = problems_of(with_data(stages__3__name="Add to cart"))
+    assert problem.message == (
+        "'Add to cart' is already the name of stages[2]; stage names must be unique"
+    )
+    assert describe_problem(problem, "Stage 4 name") == (
+        "Stage 4 name: 'Add to cart' is already the name of stage 3; stage names must be unique"
+    )
+    assert describe_problem(problem, "اسم المرحلة 4", AR_DIGITS) == (
+        "اسم المرحلة 4: «Add to cart» هو اسم المرحلة ٣ بالفعل؛ يجب أن تكون أسماء المراحل فريدة"
+    )
+
+
+def test_an_unknown_paid_stage_lists_the_stages_in_each_language() -> None:
+    [problem] = problems_of(with_data(acquisition_cost={"stage": "Ads", "cost_per_unit": 1}))
+    names = "'Sessions', 'Product views', 'Add to cart', 'Checkout', 'Purchase'"
+    assert problem_message(problem) == f"'Ads' is not a stage; use one of {names}"
+    assert problem_message(problem, AR) == (
+        "«Ads» ليست مرحلة في القمع؛ استخدم إحدى المراحل: "
+        "«Sessions»، «Product views»، «Add to cart»، «Checkout»، «Purchase»"
+    )
+
+
+def test_plan_file_keys_are_words_on_screen() -> None:
+    [problem] = problems_of(
+        with_data(acquisition_cost={"stage": "Purchase", "cost_per_unit": 1, "cost_per_mille": 5})
+    )
+    assert describe_problem(problem, "Cost per 'Purchase'") == (
+        "Cost per 'Purchase': give either the cost per unit or the cost per 1,000 impressions "
+        "with the click-through rate, not both"
+    )
+    assert problem_message(problem, AR, screen=True) == (
+        "حدّد إما التكلفة لكل وحدة أو تكلفة الألف ظهور مع معدل النقر، لا كليهما"
+    )
+
+
+def test_a_json_syntax_error_in_arabic() -> None:
+    [problem] = problems_of('{"name": "Q1",}')
+    assert problem_line(problem, AR) == (
+        "(file): ليس JSON صالحًا: يُتوقع اسم حقل بين علامتي تنصيص مزدوجتين في السطر 1، العمود 15"
+    )
+    assert problem_line(problem, AR_DIGITS).endswith("في السطر ١، العمود ١٥")
+
+
+def test_a_number_too_long_to_show_is_counted_in_the_readers_digits() -> None:
+    [problem] = problems_of(example_with("120000", "1" * 4301))
+    assert problem_message(problem) == (
+        "is a number too large to work with, got a number 4,301 digits long"
+    )
+    assert (
+        problem_message(problem, AR_DIGITS) == "عدد أكبر من أن يمكن التعامل معه: عدد أرقامه ٤٬٣٠١"
+    )
+
+
+def test_a_result_too_large_names_what_it_would_need() -> None:
+    tiny = json.loads(EXAMPLE)
+    tiny["acquisition_cost"] = {"stage": "Purchase", "cost_per_unit": 1e-320}
+    with pytest.raises(PlanInvalid) as invalid:
+        project_forwards(parse_plan_json(json.dumps(tiny)), "budget", 1e12)
+    [problem] = invalid.value.problems
+    assert problem_message(problem) == (
+        "is too large: the new customers it buys would not be a finite number"
+    )
+    assert problem_message(problem, AR) == (
+        "القيمة كبيرة جدًا: ما تشتريه من العملاء الجدد لن يكون عددًا محدودًا"
+    )
+
+
+def test_a_problem_of_an_unknown_code_keeps_its_message() -> None:
+    problem = FieldProblem("stages", "must have 2 to 8 stages, got 9")
+    assert problem_message(problem, AR) == "must have 2 to 8 stages, got 9"
+    assert describe_problem(problem, "Stages") == "Stages must have 2 to 8 stages, got 9"
+
+
+# --- Benchmark warnings ----------------------------------------------------------------------
+
+
+def store(*rates: float, **fields: Any) -> Plan:
+    names = ["Sessions", "Product views", "Add to cart", "Checkout", "Purchase"]
+    stages = [Stage(name=names[0])]
+    stages += [
+        Stage(name=name, conversion_rate=rate) for name, rate in zip(names[1:], rates, strict=True)
+    ]
+    fields.setdefault("revenue_target", 120_000)
+    fields.setdefault("average_order_value", 60)
+    return Plan(
+        period=Period(start=date(2027, 1, 1), end=date(2027, 3, 31)), stages=stages, **fields
+    )
+
+
+def nine_percent_warning() -> BenchmarkWarning:
+    """0.5 × 0.4 × 0.75 × 0.6 = 9% session-to-order, above the 5% threshold."""
+    [warning] = check_benchmarks(store(0.5, 0.4, 0.75, 0.6))
+    return warning
+
+
+def test_a_benchmark_warning_in_english() -> None:
+    warning = nine_percent_warning()
+    assert warning_message(warning) == (
+        "A 9% session-to-order rate (from 'Sessions' to 'Purchase') is above what almost all "
+        "stores reach (typical 1–3%, average ≈ 1.4–1.9%, top 10% of Shopify stores above 4.7%; "
+        "source: Littledata, Shopify conversion-rate benchmarks (2023 data, ~2,800 stores); "
+        "IRP Commerce, e-commerce market data (UK, 2016–2022)). A plan built on it will likely "
+        "need more traffic than it shows."
+    )
+
+
+def test_a_benchmark_warning_in_arabic() -> None:
+    warning = nine_percent_warning()
+    source = (
+        "Littledata، معايير مرجعية لمعدل التحويل في متاجر Shopify (بيانات 2023، نحو 2,800 متجر)؛ "
+        "IRP Commerce، بيانات سوق التجارة الإلكترونية (المملكة المتحدة، 2016–2022)"
+    )
+    assert warning_source(warning, AR) == source
+    assert warning_message(warning, AR) == (
+        "معدل التحويل من جلسة إلى طلب (9%، من «Sessions» إلى «Purchase») أعلى مما تبلغه جميع "
+        "المتاجر تقريبًا (عادةً 1–3%، والمتوسط ≈ 1.4–1.9%، وأفضل 10% من متاجر Shopify فوق "
+        f"4.7%؛ المصدر: {source}). والأرجح أن الخطة المبنية عليه ستحتاج إلى زيارات أكثر مما "
+        "تُظهره."
+    )
+
+
+def test_a_benchmark_warning_in_arabic_indic_digits_keeps_names_as_they_are() -> None:
+    warning = nine_percent_warning()
+    worded = warning_message(warning, AR_DIGITS)
+    assert worded.startswith("معدل التحويل من جلسة إلى طلب (٩٪، من «Sessions» إلى «Purchase»)")
+    assert "(بيانات ٢٠٢٣، نحو ٢٬٨٠٠ متجر)" in worded
+    assert not any(character.isdigit() and character.isascii() for character in worded)
+    assert source_line(benchmarks.B2B_FUNNEL_SOURCE, AR_DIGITS).startswith(
+        "نطاقات قمع مبيعات B2B من HubSpot"
+    )
+
+
+def test_a_customer_costing_more_than_they_bring_in_in_both_languages() -> None:
+    """2.00 SAR per session ÷ 1.8% = 111.11 per customer > 40 × 2 orders = 80."""
+    plan = store(
+        0.5,
+        0.12,
+        0.5,
+        0.6,
+        currency="SAR",
+        average_order_value=40,
+        orders_per_customer=2,
+        acquisition_cost=AcquisitionCost(stage="Sessions", cost_per_unit=2),
+    )
+    [warning] = check_benchmarks(plan)
+    assert warning_message(warning) == (
+        "Each new customer costs about SAR 111.11 to win (SAR 2.00 per 'Sessions' ÷ 1.8% of "
+        "them becoming customers) but brings in SAR 80.00 this period (SAR 40.00 AOV × 2 "
+        "orders): every new customer loses money this period, and the plan pays off only if "
+        "they buy again later."
+    )
+    riyals = "\u00a0ر.س."
+    assert warning_message(warning, AR).replace("\u200f", "") == (
+        f"يكلّف اكتساب كل عميل جديد نحو 111.11{riyals} (2.00{riyals} لكل «Sessions» ÷ 1.8% "
+        f"منهم يصبحون عملاء)، لكنه يجلب 80.00{riyals} في هذه الفترة (متوسط قيمة الطلب "
+        f"40.00{riyals} × الطلبات لكل عميل 2): كل عميل جديد يحقق خسارة في هذه الفترة، ولا "
+        "تؤتي الخطة ثمارها إلا إذا عاد العملاء للشراء لاحقًا."
+    )
+
+
+def every_kind_of_warning() -> list[BenchmarkWarning]:
+    """One plan per warning code: above and below a range, repeat shares, customer costs."""
+    plans = [
+        store(0.5, 0.4, 0.75, 0.6),
+        store(0.02, 0.5, 0.5, 0.2),
+        store(0.5, 0.12, 0.5, 0.6, returning_customers=ReturningCustomers(
+            active_customers=2000, repeat_purchase_rate=0.8)),
+        store(0.5, 0.12, 0.5, 0.6, returning_customers=ReturningCustomers(
+            active_customers=2000, repeat_purchase_rate=0.35)),
+        store(0.5, 0.12, 0.5, 0.6, acquisition_cost=AcquisitionCost(
+            stage="Purchase", cost_per_unit=90)),
+        store(0.5, 0.12, 0.5, 0.6, gross_margin=0.45, acquisition_cost=AcquisitionCost(
+            stage="Sessions", cost_per_mille=10, click_through_rate=0.01)),
+    ]  # fmt: skip
+    return [warning for plan in plans for warning in check_benchmarks(plan)]
+
+
+def test_the_plans_make_every_kind_of_warning() -> None:
+    assert {warning.code for warning in every_kind_of_warning()} == WARNING_CODES
+
+
+@pytest.mark.parametrize("formats", LANGUAGES)
+def test_every_warning_reads_with_nothing_left_to_fill(formats: Formats) -> None:
+    for warning in every_kind_of_warning():
+        worded = warning_message(warning, formats)
+        assert no_placeholder_left(worded), worded
+        assert has_arabic(worded) == (formats.language == "ar"), worded
+
+
+def test_every_benchmark_and_verdict_has_arabic_words() -> None:
+    for benchmark in BENCHMARKS:
+        for worded in (
+            domain.benchmark_label(benchmark, AR),
+            domain.benchmark_population(benchmark, AR),
+            domain.benchmark_typical(benchmark, AR),
+            domain.benchmark_source(benchmark, AR),
+        ):
+            assert has_arabic(worded), benchmark.key
+    assert [verdict_text(verdict, AR) for verdict in ("below", "within", "above")] == [
+        "أدنى من النطاق",
+        "ضمن النطاق",
+        "أعلى من النطاق",
+    ]
+    assert verdict_text("above") == "above the range"
+
+
+# --- Infeasible requests ---------------------------------------------------------------------
+
+
+def test_a_budget_without_a_cost_in_both_languages() -> None:
+    plan = parse_plan_json(with_data(acquisition_cost=DELETE))
+    with pytest.raises(PlannerError) as raised:
+        project_forwards(plan, "budget", 1000)
+    error = raised.value
+    assert infeasible_text(error) == f"{error} {error.hint}"
+    assert infeasible_message(error, AR) == (
+        "لا يمكن تحويل الميزانية إلى زيارات: لا تتضمن الخطة تكلفة اكتساب."
+    )
+    assert infeasible_hint(error, AR) == (
+        "أضف تكلفة الزائر أو العميل المحتمل أو العميل، أو احسب التوقعات انطلاقًا من الزيارات "
+        "بدلًا من ذلك."
+    )
+
+
+def test_free_traffic_in_arabic_indic_digits_keeps_the_stage_name() -> None:
+    plan = parse_plan_json(
+        with_data(
+            stages__0__name="Step 1", acquisition_cost={"stage": "Step 1", "cost_per_unit": 0}
+        )
+    )
+    with pytest.raises(PlannerError) as raised:
+        project_forwards(plan, "budget", 1000)
+    error = raised.value
+    assert infeasible_text(error) == (
+        "Traffic into 'Step 1' costs nothing, so a budget buys no more of it. "
+        "Enter a cost above 0, or project from traffic instead."
+    )
+    assert infeasible_text(error, AR_DIGITS) == (
+        "الزيارات إلى «Step 1» بلا تكلفة، لذا لا تشتري الميزانية المزيد منها. "
+        "أدخل تكلفة أكبر من ٠، أو احسب التوقعات انطلاقًا من الزيارات بدلًا من ذلك."
+    )
+
+
+def test_an_infeasible_request_without_a_known_code_keeps_its_words() -> None:
+    error = PlannerError("Something else.", "Do this.")
+    assert infeasible_text(error, AR) == "Something else. Do this."
+
+
+def test_the_page_catalogue_never_rewords_a_domain_message() -> None:
+    """The catalogues are looked up as one chain, the page's first.
+
+    A source string in both must read the same, or the page's would replace the domain's.
+    """
+
+    def translations(domain_name: str) -> dict[str, str]:
+        with po_path("ar", domain_name).open("rb") as handle:
+            return {
+                str(message.id): str(message.string)
+                for message in read_po(handle, locale="ar")
+                if isinstance(message.id, str) and message.id
+            }
+
+    page, planner_messages = translations("app"), translations("planner")
+    assert {
+        source: (page[source], planner_messages[source])
+        for source in page.keys() & planner_messages.keys()
+        if page[source] != planner_messages[source]
+    } == {}
