@@ -2,15 +2,18 @@
 
 import streamlit as st
 
-from planner.benchmarks import check_benchmarks, match_benchmarks
 from planner.results import PlanResult
 from ui import inputs, layout, results, state
-from ui.messages import screen_messages
+from ui.format import markdown
+from ui.i18n import t
+from ui.messages import infeasible_text, screen_messages
 
-st.title("Plan")
+st.title(t("Plan"))
 st.caption(
-    "Work a revenue goal backwards through your sales funnel to the traffic, customers and "
-    "budget it needs, or forwards from traffic or a budget to the revenue it brings."
+    t(
+        "Work a revenue goal backwards through your sales funnel to the traffic, customers and "
+        "budget it needs, or forwards from traffic or a budget to the revenue it brings."
+    )
 )
 draft = state.load_draft()
 problems = state.check(draft)
@@ -30,11 +33,11 @@ with results_column:
             [message.listed for message in messages], showing_results=work.outcome is not None
         )
     if work.infeasible:
-        st.warning(f"{work.infeasible} {work.infeasible.hint}", icon="⚠️")
-    warnings = check_benchmarks(plan)
+        st.warning(markdown(infeasible_text(work.infeasible)), icon="⚠️")
+    warnings, matches = state.benchmarks(plan)
     if isinstance(work.outcome, PlanResult):
         results.backward(plan, work.outcome, warnings)
     elif work.outcome is not None:
         results.forward(plan, work.outcome, warnings)
-    with st.expander("How this funnel compares with published benchmarks"):
-        results.benchmark_table(plan, match_benchmarks(plan))
+    with st.expander(t("How this funnel compares with published benchmarks")):
+        results.benchmark_table(plan, matches)

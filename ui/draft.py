@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from i18n.catalogue import N_
 from planner.errors import FieldProblem
 from planner.models import Plan
 from planner.period import MAX_YEAR, MIN_YEAR, month_period, quarter_period, year_period
-from planner.types import OUT_OF_RANGE, format_number
+from planner.types import format_number
 
 PREFIX = "plan."
 PERIOD_KINDS = ("month", "quarter", "year", "custom")
@@ -34,7 +36,11 @@ FOLLOWS = PREFIX + "follows"  # driver → True while its amount follows the pla
 LAST_AMOUNTS = PREFIX + "last_amounts"  # driver → the last amount that could be projected
 # The preset in use, if any, and what of it: {"key": "online_store", "scope": "all" | "stages"}.
 APPLIED_PRESET = PREFIX + "applied_preset"
-META_KEYS = frozenset({STAGE_IDS, NEXT_STAGE_ID, NOTES, FOLLOWS, LAST_AMOUNTS, APPLIED_PRESET})
+# The language the demo's and the presets' names are in (``ui.state`` renames them on a switch).
+NAMES_LANGUAGE = PREFIX + "names_language"
+META_KEYS = frozenset(
+    {STAGE_IDS, NEXT_STAGE_ID, NOTES, FOLLOWS, LAST_AMOUNTS, APPLIED_PRESET, NAMES_LANGUAGE}
+)
 
 DIRECTION_KEY = PREFIX + "direction"
 PERIOD_KIND_KEY = PREFIX + "period_kind"
@@ -91,6 +97,44 @@ _PRICE_FIELDS = {
     "acquisition_cost.click_through_rate",
 }
 _STAGE_FIELD = re.compile(r"^stages\[(\d+)\]\.(name|conversion_rate)$")
+
+
+# --- Sentences worded when shown -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in a sentence, formatted for the reader when the sentence is shown."""
+
+    amount: float
+    currency: str
+    cents: bool = True
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A rate in a sentence (a fraction), formatted for the reader when it is shown."""
+
+    fraction: float
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A sentence kept for later: its English source (marked ``N_``) and its parameters.
+
+    A note beside a field outlives the run that wrote it, and the reader may switch
+    language in between, so it is worded when shown (``ui.format.say``), not when written.
+    Parameters are names (shown as they are), whole numbers, ``Money``, ``Percent`` or
+    another ``Phrase``.
+    """
+
+    source: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, source: str, **params: Any) -> Phrase:
+        """``Phrase.of(N_("'{stage}' was removed"), stage="Checkout")``."""
+        return cls(source, params)
 
 
 def stage_key(stage_id: int, part: str) -> str:
@@ -282,11 +326,16 @@ def _stages_data(draft: Mapping[str, Any]) -> list[dict[str, Any]]:
     return stages
 
 
-def stage_names(draft: Mapping[str, Any]) -> dict[int, str]:
-    """Stage id → its current name (or 'Stage N' while the name is empty)."""
+def _numbered(position: int) -> str:
+    return f"Stage {position + 1}"
+
+
+def stage_names(
+    draft: Mapping[str, Any], unnamed: Callable[[int], str] = _numbered
+) -> dict[int, str]:
+    """Stage id → its current name (or ``unnamed(position)``, 'Stage N', while it is empty)."""
     return {
-        stage_id: str(draft.get(stage_key(stage_id, "name")) or "").strip()
-        or f"Stage {position + 1}"
+        stage_id: str(draft.get(stage_key(stage_id, "name")) or "").strip() or unnamed(position)
         for position, stage_id in enumerate(draft.get(STAGE_IDS, []))
     }
 
@@ -342,8 +391,10 @@ def _year_problems(draft: Mapping[str, Any]) -> list[FieldProblem]:
     year = draft.get(YEAR_KEY)
     if year is None:
         return [FieldProblem("year", "required", "missing")]
-    message = f"must be a whole year from {MIN_YEAR} to {MAX_YEAR}, got {_shown_year(year)}"
-    return [FieldProblem("year", message, OUT_OF_RANGE)]
+    shown = _shown_year(year)
+    message = f"must be a whole year from {MIN_YEAR} to {MAX_YEAR}, got {shown}"
+    context = {"min_year": MIN_YEAR, "max_year": MAX_YEAR, "got": shown}
+    return [FieldProblem("year", message, "whole_year", context)]
 
 
 def _shown_year(year: Any) -> str:
@@ -409,28 +460,37 @@ def widget_key_for(field: str, draft: Mapping[str, Any]) -> str | None:
 # --- Notes beside fields ---------------------------------------------------------------------
 
 
-def set_note(draft: dict[str, Any], key: str, text: str, origin: str | None = None) -> None:
+def set_note(draft: dict[str, Any], key: str, text: Phrase, origin: str | None = None) -> None:
     """Show ``text`` beside the field ``key`` until its value changes."""
     draft.setdefault(NOTES, {})[key] = {"value": draft.get(key), "text": text, "from": origin}
 
 
-def note_for(draft: Mapping[str, Any], key: str) -> str | None:
+def note_for(draft: Mapping[str, Any], key: str) -> Phrase | None:
     """The field's note, while it still holds the value the note was written about."""
     note = draft.get(NOTES, {}).get(key)
     if note is None or draft.get(key) != note["value"]:
         return None
-    return str(note["text"])
+    text: Phrase = note["text"]
+    return text
 
 
-def stages_above(draft: Mapping[str, Any]) -> dict[int, str | None]:
+def stages_above(
+    draft: Mapping[str, Any], unnamed: Callable[[int], str] = _numbered
+) -> dict[int, str | None]:
     """Stage id → the name of the stage right above it (None for the top)."""
     ids: list[int] = draft.get(STAGE_IDS, [])
-    names = stage_names(draft)
+    names = stage_names(draft, unnamed)
     return {stage_id: names[ids[i - 1]] if i else None for i, stage_id in enumerate(ids)}
 
 
+STAGES_MOVED = Phrase.of(N_("Stages moved"))
+
+
 def note_changed_rates(
-    draft: dict[str, Any], before: Mapping[int, str | None], why: str = "Stages moved"
+    draft: dict[str, Any],
+    before: Mapping[int, str | None],
+    why: Phrase = STAGES_MOVED,
+    unnamed: Callable[[int], str] = _numbered,
 ) -> None:
     """After a move or removal, flag each rate that now converts from another stage.
 
@@ -438,7 +498,7 @@ def note_changed_rates(
     the note remembers where the rate came from, and goes away if the stage moves back.
     """
     notes = draft.setdefault(NOTES, {})
-    for stage_id, above in stages_above(draft).items():
+    for stage_id, above in stages_above(draft, unnamed).items():
         key = stage_key(stage_id, "rate")
         if stage_id not in before or above == before[stage_id] or above is None:
             continue
@@ -449,10 +509,19 @@ def note_changed_rates(
             set_note(draft, key, _rate_note(why, origin, above), origin)
 
 
-def _rate_note(why: str, origin: str | None, above: str) -> str:
+def _rate_note(why: Phrase, origin: str | None, above: str) -> Phrase:
     if origin is None:  # it was the top of the funnel, which takes no rate
-        return f"{why}: this was the top stage, with no rate; set its conversion from '{above}'."
-    return (
-        f"{why}: check this rate. It was the conversion from '{origin}'; "
-        f"it now converts from '{above}'."
+        return Phrase.of(
+            N_("{why}: this was the top stage, with no rate; set its conversion from '{above}'."),
+            why=why,
+            above=above,
+        )
+    return Phrase.of(
+        N_(
+            "{why}: check this rate. It was the conversion from '{origin}'; "
+            "it now converts from '{above}'."
+        ),
+        why=why,
+        origin=origin,
+        above=above,
     )

@@ -1,43 +1,142 @@
-"""How numbers read on screen: money with its currency, whole counts, percents, ratios.
+"""How numbers, money, dates and periods read on screen, in the reader's language and digits.
 
 One module for every number the Plan page shows, so the chart, the table, the metrics and
-the notes never disagree (12% in one place and 12.0% in another); money and percents use
-the planner's wording so the page and its warnings agree too.
+the notes never disagree (12% in one place and 12.0% in another). Each function formats for
+this session's reader (``ui.i18n.formats()``): in English the planner's own wording
+(``$120,000``, ``SAR 1,250``), so the page and its warnings agree; in Arabic CLDR's
+(``‏34,334 US$``, ``‏1.500 د.ك.``), with Latin or Arabic-Indic digits as the reader chose.
+Dates are Gregorian, with the language's month names from babel.
 """
 
 from __future__ import annotations
 
-from planner.numbers import format_money, format_percent
+import re
+from datetime import date
+
+from babel.dates import format_date
+
+from i18n.catalogue import N_
+from planner.models import Period
+from planner.period import month_period, quarter_period
+from ui.draft import Money, Percent, Phrase
+from ui.i18n import formats, language, right_to_left, t, t_plural
 
 NOTHING = "—"
+# Left-to-right mark: keeps a currency symbol that ends in a neutral character whole inside
+# right-to-left text (without it "US$" after an amount reads "$US").
+_LRM = "\u200e"
+# A "$" that no digit follows could close a LaTeX span in Streamlit's markdown ("34 US$ … 5
+# US$" would turn into a formula); "$12" can't, so English text is left as it is.
+_MATH_DOLLAR = re.compile(r"(?<!\\)\$(?!\d)")
+_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+QUARTER_NAMES = {1: N_("Q1"), 2: N_("Q2"), 3: N_("Q3"), 4: N_("Q4")}
 
 
 def money(amount: float | None, currency: str, *, cents: bool | None = None) -> str:
     """``$120,000``, ``SAR 1,250``, ``$0.40``; cents shown for small amounts by default."""
-    if amount is None:
-        return NOTHING
-    return format_money(amount, currency, cents=abs(amount) < 100 if cents is None else cents)
+    text = formats().money(amount, currency, cents=cents)
+    return text + _LRM if right_to_left() and text != NOTHING else text
 
 
-def money_per(amount: float | None, currency: str, unit: str) -> str:
+def markdown(text: str) -> str:
+    """``text`` ready for a markdown element: a "$" that could start a formula is escaped."""
+    return _MATH_DOLLAR.sub(r"\\$", text)
+
+
+def money_per(amount: float | None, currency: str, stage: str) -> str:
     """A price per unit, always with the currency's decimals: ``$0.40 per 'Sessions'``."""
-    return f"{money(amount, currency, cents=True)} per {unit}"
+    return t("{price} per '{stage}'", price=money(amount, currency, cents=True), stage=stage)
 
 
 def count(value: float | None) -> str:
     """A head count: whole numbers with separators; one decimal under 10 when fractional."""
-    if value is None:
-        return NOTHING
-    if abs(value) < 10 and value != int(value):
-        return f"{value:,.1f}"
-    return f"{value:,.0f}"
+    return formats().count(value)
 
 
 def percent(fraction: float | None) -> str:
     """``0.018`` → ``1.8%``, ``0.12`` → ``12%``, ``0.00001`` → ``0.001%``."""
-    return NOTHING if fraction is None else format_percent(fraction)
+    return formats().percent(fraction)
 
 
 def ratio(value: float | None) -> str:
     """A multiple such as ROAS: ``2.70×``."""
-    return NOTHING if value is None else f"{value:,.2f}×"
+    return formats().ratio(value)
+
+
+def plural_count(value: float) -> int:
+    """The number that picks a quantity's plural form: the number as ``count`` shows it.
+
+    Whole from 10 up (1,545.012 customers read "1,545"); a fraction under 10 (1.4 orders)
+    takes CLDR's "other" form in English and in Arabic, which gettext's formulas give 100.
+    """
+    if float(value).is_integer() or abs(value) >= 10:
+        return round(value)
+    return 100
+
+
+def year(value: int) -> str:
+    """A year as it is written, without a thousands separator: ``2027``, ``٢٠٢٧``."""
+    return _digits(str(value))
+
+
+def month_name(month: int) -> str:
+    """``March``, ``مارس``: the Gregorian month's name in the reader's language."""
+    return format_date(date(2000, month, 1), "MMMM", locale=language())
+
+
+def day(value: date) -> str:
+    """``March 31, 2027``; ``31 مارس 2027``."""
+    return formats().date(value)
+
+
+def quarter_name(quarter: int) -> str:
+    """``Q1``; ``الربع الأول``."""
+    return t(QUARTER_NAMES[quarter])
+
+
+def period_name(period: Period) -> str:
+    """A short label: ``Q1 2027``, ``March 2027``, ``2027``, or its first and last days."""
+    start, end = period.start, period.end
+    if start == date(start.year, 1, 1) and end == date(start.year, 12, 31):
+        return year(start.year)
+    if start.day == 1 and end == month_period(start.year, start.month).end:
+        return f"{month_name(start.month)} {year(start.year)}"
+    quarter = (start.month - 1) // 3 + 1
+    if start.day == 1 and start.month % 3 == 1 and end == quarter_period(start.year, quarter).end:
+        return f"{quarter_name(quarter)} {year(start.year)}"
+    return f"{day(start)} – {day(end)}"
+
+
+def days(value: int) -> str:
+    """``90 days``, ``1 day``; ``٩٠ يومًا``."""
+    return t_plural("{number} day", "{number} days", value, number=count(value))
+
+
+def joined(parts: list[str]) -> str:
+    """Short parts on one line: ``a · b · c``; in Arabic ``a، b، c``.
+
+    Arabic takes its comma: a "·" beside Arabic-Indic digits reads as a zero.
+    """
+    return ("، " if language() == "ar" else " · ").join(parts)
+
+
+def say(phrase: Phrase) -> str:
+    """A sentence kept for later (a note beside a field), worded for the reader now."""
+    params = {name: _worded(value) for name, value in phrase.params.items()}
+    return t(phrase.source, **params)
+
+
+def _worded(value: object) -> str:
+    if isinstance(value, Phrase):
+        return say(value)
+    if isinstance(value, Money):
+        return money(value.amount, value.currency, cents=value.cents)
+    if isinstance(value, Percent):
+        return percent(value.fraction)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return count(value)
+    return str(value)
+
+
+def _digits(text: str) -> str:
+    return text.translate(_ARABIC_INDIC) if formats().digits == "arab" else text

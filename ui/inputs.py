@@ -3,8 +3,9 @@
 Each draws widgets bound to ``plan.*`` keys and shows the field's message (in red) or note
 (a caption) right under it; none computes anything. Labels come from ``ui.messages``, so a
 field and every message about it use the same words. Every input keeps its value while it is
-not drawn (``persist_state="session"``): switching the direction, the pricing kind or a
-toggle never wipes what was typed.
+not drawn (``persist_state="session"``): switching the direction, the pricing kind, a toggle
+or the language never wipes what was typed. Every word goes through ``t``; labels defined
+here at import time are marked ``N_`` and translated where they are drawn.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from typing import Any
 
 import streamlit as st
 
+from i18n.catalogue import N_
 from planner.models import MAX_STAGES, MIN_STAGES
-from planner.period import MAX_YEAR, MIN_YEAR, MONTH_NAMES
+from planner.period import MAX_YEAR, MIN_YEAR
 from planner.presets import PRESETS
 from ui import state
 from ui.draft import (
@@ -44,6 +46,8 @@ from ui.draft import (
     stage_key,
     stage_names,
 )
+from ui.format import count, markdown, month_name, percent, quarter_name, say, year
+from ui.i18n import t
 from ui.messages import (
     LABELS,
     ScreenMessage,
@@ -58,15 +62,52 @@ from ui.messages import (
 KEEP: dict[str, Any] = {"persist_state": "session"}
 # Rates and prices with up to 6 significant digits and no trailing zeros: 45, 0.001, 22.2224.
 RATE_FORMAT = "%.6g"
-PERIOD_LABELS = {"month": "Month", "quarter": "Quarter", "year": "Year", "custom": "Custom dates"}
-DIRECTION_LABELS = {
-    "target": "Target → funnel",
-    "traffic": "Traffic → revenue",
-    "budget": "Budget → revenue",
+PERIOD_LABELS = {
+    "month": N_("Month"),
+    "quarter": N_("Quarter"),
+    "year": N_("Year"),
+    "custom": N_("Custom dates"),
 }
-COST_LABELS = {"unit": "Per unit", "impressions": "Per 1,000 impressions"}
+DIRECTION_LABELS = {
+    "target": N_("Target → funnel"),
+    "traffic": N_("Traffic → revenue"),
+    "budget": N_("Budget → revenue"),
+}
+COST_LABELS = {"unit": N_("Per unit"), "impressions": N_("Per 1,000 impressions")}
 PRESET_SCOPES = ("all", "stages")
-SCOPE_LABELS = {"all": "Stages, value and costs", "stages": "Stages only"}
+SCOPE_LABELS = {"all": N_("Stages, value and costs"), "stages": N_("Stages only")}
+# What the presets say about themselves on the page, marked for the catalogue; the English is
+# planner.presets' own (tests/ui/test_inputs.py keeps the two in step).
+PRESET_LABELS = {
+    "online_store": N_("Online store"),
+    "lead_generation": N_("Lead generation"),
+    "online_course": N_("Online course"),
+}
+PRESET_SOURCES = {
+    "online_store": N_(
+        "Session-to-order 1.8% (averages 1.4–1.9%: Littledata 2023, IRP Commerce); "
+        "add-to-cart 6% of sessions (Dynamic Yield ≈ 7%; Salesforce 2–20% by category); "
+        "30% of carts become orders (Baymard Institute: 70.19% abandoned on average). "
+        "The 50% viewing a product and the checkout/purchase split are assumptions. "
+        "Order value $90: Shopify stores average $85–92 (Red Stag Fulfillment, 2024). "
+        "Assumptions: 1 order per new customer, $0.40 per session (paid and free sessions "
+        "together; a paid click costs more), 45% gross margin."
+    ),
+    "lead_generation": N_(
+        "Visitor-to-lead 5% (whole sites 1–5%, landing pages more: Unbounce 2024); "
+        "30% qualified, 50% of those get a sales call, 25% of calls close: inside published "
+        "B2B ranges (15–40%, 13–60%, 15–35%; HubSpot, First Page Sage via secondary summaries). "
+        "$70 per lead: the all-industry Google Ads average, $70.11 (WordStream by LocaliQ, "
+        "2025). Assumptions: a $5,000 first deal per customer and a 50% gross margin; "
+        "replace both with your own."
+    ),
+    "online_course": N_(
+        "Opt-in 20% (dedicated lead-magnet pages 15–35%); 40% of subscribers view the sales "
+        "page (assumption); 5% of them buy, so 2% of the list, Teachable's conservative "
+        "launch estimate. Assumptions: a $300 course, $0.60 per visitor (a paid-social "
+        "click) and a 90% gross margin (a digital product, less platform and payment fees)."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -100,21 +141,42 @@ def draw_inputs(draft: dict[str, Any], messages: Sequence[ScreenMessage]) -> Non
         cost_section(draft, feedback)
     with returning_tab:
         returning_section(draft, feedback)
-    st.button("Start again from the demo plan", key=PREFIX + "reset", on_click=state.reset_to_demo)
+    st.button(
+        t("Start again from the demo plan"), key=PREFIX + "reset", on_click=state.reset_to_demo
+    )
+
+
+def _worded(labels: Mapping[str, str]) -> Callable[[str], str]:
+    """A ``format_func`` showing each option's marked label in the reader's language.
+
+    The labels are worded now, in the run, not when the function is called: Streamlit's
+    test harness calls it outside the run, where the session's language is unknown.
+    """
+    return {key: t(label) for key, label in labels.items()}.__getitem__
+
+
+def preset_label(key: str) -> str:
+    """A preset's name as the page shows it: ``Online store``, ``متجر إلكتروني``."""
+    return t(PRESET_LABELS.get(key, PRESETS[key].label))
+
+
+def _label(field: str) -> str:
+    """A field's label (``ui.messages.LABELS``) in the reader's language."""
+    return t(LABELS[field])
 
 
 def show_problem(key: str, feedback: Feedback) -> None:
     """The field's message, in red, right under its widget."""
     message = feedback.get(key)
     if message is not None:
-        st.error(message, icon="⚠️")
+        st.error(markdown(message), icon="⚠️")
 
 
 def show_note(draft: Mapping[str, Any], key: str) -> None:
     """A note about the field's value (converted, moved, kept), until the value changes."""
     note = note_for(draft, key)
     if note is not None:
-        st.caption(f":material/info: {note}")
+        st.caption(f":material/info: {markdown(say(note))}")
 
 
 def number(
@@ -131,35 +193,35 @@ def _currency(draft: Mapping[str, Any]) -> str:
 
 def goal_section(draft: dict[str, Any], feedback: Feedback) -> None:
     """Target, currency, AOV, orders per customer, the period and the direction of work."""
-    st.subheader("Goal")
+    st.subheader(t("Goal"))
     st.radio(
-        "Work from",
+        t("Work from"),
         DIRECTIONS,
         key=DIRECTION_KEY,
         horizontal=True,
-        format_func=DIRECTION_LABELS.__getitem__,
+        format_func=_worded(DIRECTION_LABELS),
         on_change=state.enter_direction,
         args=(draft,),
-        help="Backwards from a target, or forwards from traffic or a budget: same model.",
+        help=t("Backwards from a target, or forwards from traffic or a budget: same model."),
         **KEEP,
     )
     name_col, currency_col = st.columns([3, 1])
     with name_col:
-        st.text_input(LABELS["name"], key=FIELD_KEYS["name"], max_chars=80, **KEEP)
+        st.text_input(_label("name"), key=FIELD_KEYS["name"], max_chars=80, **KEEP)
         show_problem(FIELD_KEYS["name"], feedback)
     with currency_col:
         st.text_input(
-            LABELS["currency"],
+            _label("currency"),
             key=FIELD_KEYS["currency"],
             max_chars=3,
-            help="ISO code: USD…",
+            help=t("ISO code: USD…"),
             **KEEP,
         )
         show_problem(FIELD_KEYS["currency"], feedback)
     currency = _currency(draft)
     number(
         FIELD_KEYS["revenue_target"],
-        LABELS["revenue_target"],
+        _label("revenue_target"),
         feedback,
         currency,
         step=1000.0,
@@ -170,7 +232,7 @@ def goal_section(draft: dict[str, Any], feedback: Feedback) -> None:
     with aov_col:
         number(
             FIELD_KEYS["average_order_value"],
-            LABELS["average_order_value"],
+            _label("average_order_value"),
             feedback,
             currency,
             step=1.0,
@@ -179,11 +241,11 @@ def goal_section(draft: dict[str, Any], feedback: Feedback) -> None:
     with orders_col:
         number(
             FIELD_KEYS["orders_per_customer"],
-            LABELS["orders_per_customer"],
+            _label("orders_per_customer"),
             feedback,
             step=0.1,
             format=RATE_FORMAT,
-            help="Orders each new customer places within the period (1 or more).",
+            help=t("Orders each new customer places within the period (1 or more)."),
         )
     period_section(feedback)
 
@@ -196,7 +258,7 @@ def _forward_input(draft: dict[str, Any], feedback: Feedback) -> None:
     if driver == "traffic":
         label, unit, shown = traffic_label(draft), None, "%.0f"
     else:
-        label, unit, shown = LABELS["budget"], _currency(draft), "%.2f"
+        label, unit, shown = _label("budget"), _currency(draft), "%.2f"
     number(
         FORWARD_KEYS[driver],
         label,
@@ -208,44 +270,57 @@ def _forward_input(draft: dict[str, Any], feedback: Feedback) -> None:
         args=(draft, driver),
     )
     if state.follows_plan(draft, driver):
-        what = "traffic" if driver == "traffic" else "budget"
-        st.caption(f"The plan's own {what} for its target; it follows the plan until you type.")
+        st.caption(
+            t("The plan's own traffic for its target; it follows the plan until you type.")
+            if driver == "traffic"
+            else t("The plan's own budget for its target; it follows the plan until you type.")
+        )
 
 
 def period_section(feedback: Feedback) -> None:
     """Month, quarter, year or custom dates."""
-    # The year needs room for four digits beside its clear button, even at 1024 px.
-    kind_col, detail_col, year_col = st.columns([2, 2, 1.6])
+    # Two to a row: the period's kind, a month's or a quarter's name and a year beside its
+    # clear, − and + buttons each need half the column, even at 1024 px and in Arabic.
+    kind_col, detail_col = st.columns(2)
     with kind_col:
         kind = st.selectbox(
-            "Period",
+            _label("period"),
             PERIOD_KINDS,
             key=PERIOD_KIND_KEY,
-            format_func=PERIOD_LABELS.__getitem__,
+            format_func=_worded(PERIOD_LABELS),
             **KEEP,
         )
     if kind == "custom":
         _custom_dates(feedback)
         return
-    with detail_col:
-        if kind == "month":
-            st.selectbox(
-                "Month", range(1, 13), key=MONTH_KEY, format_func=MONTH_NAMES.__getitem__, **KEEP
-            )
-        elif kind == "quarter":
-            st.selectbox(
-                "Quarter", (1, 2, 3, 4), key=QUARTER_KEY, format_func=lambda q: f"Q{q}", **KEEP
-            )
+    year_col = detail_col
+    if kind in ("month", "quarter"):
+        with detail_col:
+            if kind == "month":
+                months = {month: month_name(month) for month in range(1, 13)}
+                st.selectbox(
+                    t("Month"), range(1, 13), key=MONTH_KEY, format_func=months.__getitem__, **KEEP
+                )
+            else:
+                quarters = {quarter: quarter_name(quarter) for quarter in (1, 2, 3, 4)}
+                st.selectbox(
+                    t("Quarter"),
+                    (1, 2, 3, 4),
+                    key=QUARTER_KEY,
+                    format_func=quarters.__getitem__,
+                    **KEEP,
+                )
+        year_col = st.columns(2)[0]
     with year_col:
         # No min/max here: the browser would only outline a wrong year in red; the page
         # names it instead (ui.draft.page_problems), with the years the model accepts.
         st.number_input(
-            LABELS["year"],
+            _label("year"),
             key=YEAR_KEY,
             value=None,
             step=1,
             format="%d",
-            help=f"A year from {MIN_YEAR} to {MAX_YEAR}.",
+            help=t("A year from {first} to {last}.", first=year(MIN_YEAR), last=year(MAX_YEAR)),
             **KEEP,
         )
     show_problem(YEAR_KEY, feedback)
@@ -258,7 +333,7 @@ def _custom_dates(feedback: Feedback) -> None:
     for column, field in ((start_col, "period.start"), (end_col, "period.end")):
         with column:
             st.date_input(
-                LABELS[field],
+                _label(field),
                 key=FIELD_KEYS[field],
                 format="YYYY-MM-DD",
                 min_value=first,
@@ -270,9 +345,9 @@ def _custom_dates(feedback: Feedback) -> None:
 
 STAGE_ROW = [4, 4, 2.6]
 STAGE_ACTIONS = (
-    ("move-1", ":material/arrow_upward:", "Move '{name}' up"),
-    ("move1", ":material/arrow_downward:", "Move '{name}' down"),
-    ("remove", ":material/close:", "Remove '{name}'"),
+    ("move-1", ":material/arrow_upward:", N_("Move '{name}' up")),
+    ("move1", ":material/arrow_downward:", N_("Move '{name}' down")),
+    ("remove", ":material/close:", N_("Remove '{name}'")),
 )
 # The action buttons show only their icon; their label (what they do, to which stage) stays
 # in the page for screen readers and Playwright's get_by_role(name=...), visually hidden.
@@ -290,24 +365,28 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
 
 def funnel_section(draft: dict[str, Any], feedback: Feedback) -> None:
     """The stages: rename, set rates, add, remove, reorder, or load a preset."""
-    st.subheader("Funnel")
+    st.subheader(t("Funnel"))
     st.html(_ACTION_LABELS_HIDDEN)
     _preset_picker(draft)
     head = st.columns(STAGE_ROW)
-    head[0].caption("Stage, top first")
-    head[1].caption("Conversion from the stage above, %")
+    head[0].caption(t("Stage, top first"))
+    head[1].caption(t("Conversion from the stage above, %"))
     ids: list[int] = draft[STAGE_IDS]
     for position, stage_id in enumerate(ids):
         _stage_row(draft, stage_id, position, feedback)
     st.button(
-        "Add stage",
+        t("Add stage"),
         key=PREFIX + "add_stage",
         on_click=state.add_stage,
         args=(draft,),
         disabled=len(ids) >= MAX_STAGES,
         icon=":material/add:",
-        help=f"Adds a stage just above the last at 100%: it lets everyone through, so the plan "
-        f"is unchanged until you set its rate. Up to {MAX_STAGES} stages.",
+        help=t(
+            "Adds a stage just above the last at {all}: it lets everyone through, so the plan "
+            "is unchanged until you set its rate. Up to {count} stages.",
+            all=percent(1.0),
+            count=count(MAX_STAGES),
+        ),
     )
 
 
@@ -315,27 +394,27 @@ def _preset_picker(draft: dict[str, Any]) -> None:
     preset_col, button_col = st.columns([2, 1], vertical_alignment="bottom")
     with preset_col:
         preset = st.selectbox(
-            "Preset",
+            t("Preset"),
             list(PRESETS),
             key=state.PRESET_KEY,
-            format_func=lambda key: PRESETS[key].label,
+            format_func=_worded(PRESET_LABELS),
             **KEEP,
         )
     with button_col:
         st.button(
-            "Use preset",
+            t("Use preset"),
             key=PREFIX + "apply_preset",
             on_click=state.apply_preset,
             args=(draft,),
             width="stretch",
-            help="Replace the stages (and, if chosen, order value and costs) with the preset's.",
+            help=t("Replace the stages (and, if chosen, order value and costs) with the preset's."),
         )
     scope = st.radio(
-        "Use the preset's",
+        t("Use the preset's"),
         PRESET_SCOPES,
         key=state.PRESET_SCOPE_KEY,
         horizontal=True,
-        format_func=SCOPE_LABELS.__getitem__,
+        format_func=_worded(SCOPE_LABELS),
         **KEEP,
     )
     st.caption(_preset_caption(draft, preset, scope))
@@ -343,14 +422,19 @@ def _preset_picker(draft: dict[str, Any]) -> None:
 
 def _preset_caption(draft: Mapping[str, Any], preset: str, scope: str) -> str:
     """The sources of what is in use, or what the chosen preset would bring if applied."""
-    chosen = PRESETS[preset]
+    words = {
+        "preset": preset_label(preset),
+        "source": t(PRESET_SOURCES.get(preset, PRESETS[preset].source)),
+    }
     applied = draft.get(APPLIED_PRESET) or {}
     if applied.get("key") != preset:
-        what = SCOPE_LABELS[scope].lower()
-        return f"{chosen.label} applies when you press Use preset ({what}). {chosen.source}"
+        what = t(SCOPE_LABELS[scope]).lower()
+        return t(
+            "{preset} applies when you press Use preset ({scope}). {source}", scope=what, **words
+        )
     if applied.get("scope") == "all":
-        return f"In use: {chosen.label}'s stages, value and costs. {chosen.source}"
-    return f"In use: {chosen.label}'s stages, with this plan's own value and costs. {chosen.source}"
+        return t("In use: {preset}'s stages, value and costs. {source}", **words)
+    return t("In use: {preset}'s stages, with this plan's own value and costs. {source}", **words)
 
 
 def _stage_row(draft: dict[str, Any], stage_id: int, position: int, feedback: Feedback) -> None:
@@ -364,7 +448,7 @@ def _stage_row(draft: dict[str, Any], stage_id: int, position: int, feedback: Fe
         **KEEP,
     )
     if position == 0:
-        rate_col.caption("top of the funnel")
+        rate_col.caption(t("top of the funnel"))
     else:
         rate_col.number_input(
             f"{stage_rate_label(draft, position)}, %",
@@ -386,14 +470,14 @@ def _stage_row(draft: dict[str, Any], stage_id: int, position: int, feedback: Fe
 
 def _stage_actions(draft: dict[str, Any], stage_id: int, position: int) -> None:
     ids: list[int] = draft[STAGE_IDS]
-    name = _MARKDOWN_SPECIAL.sub(r"\\\1", stage_names(draft)[stage_id])
+    name = _MARKDOWN_SPECIAL.sub(r"\\\1", stage_names(draft, state.unnamed_stage)[stage_id])
     disabled = {
         "move-1": position == 0,
         "move1": position == len(ids) - 1,
         "remove": len(ids) <= MIN_STAGES,
     }
     for action, icon, label in STAGE_ACTIONS:
-        text = label.format(name=name)
+        text = t(label, name=name)
         st.button(
             text,
             icon=icon,
@@ -415,51 +499,54 @@ def _stage_action(action: str) -> Callable[[dict[str, Any], int], None]:
 
 def cost_section(draft: dict[str, Any], feedback: Feedback) -> None:
     """What acquisition costs, at any stage, per unit or per 1,000 impressions; the margin."""
-    if st.toggle("Plan a marketing budget", key=COST_ON_KEY, **KEEP):
-        names = stage_names(draft)
+    if st.toggle(t("Plan a marketing budget"), key=COST_ON_KEY, **KEEP):
+        names = stage_names(draft, unnamed=state.unnamed_stage)
         stage_col, kind_col = st.columns(2)
         with stage_col:
             paid = st.selectbox(
-                LABELS["acquisition_cost.stage"],
+                _label("acquisition_cost.stage"),
                 list(names),
                 key=PAID_STAGE_KEY,
                 format_func=lambda stage_id: names.get(stage_id, str(stage_id)),
                 on_change=state.change_paid_stage,
                 args=(draft,),
-                help="Last stage = CAC; a lead stage = cost per lead; "
-                "the top = cost per visitor or click. Changing it converts the price at "
-                "the plan's rates.",
+                help=t(
+                    "Last stage = CAC; a lead stage = cost per lead; the top = cost per visitor "
+                    "or click. Changing it converts the price at the plan's rates."
+                ),
                 **KEEP,
             )
         with kind_col:
             kind = st.radio(
-                "Priced",
+                t("Priced"),
                 COST_KINDS,
                 key=COST_KIND_KEY,
-                format_func=COST_LABELS.__getitem__,
+                format_func=_worded(COST_LABELS),
                 **KEEP,
             )
         show_problem(PAID_STAGE_KEY, feedback)
         ids = list(names)
-        role = _cost_role(ids.index(paid) if paid in ids else 0, len(ids))
         _price_inputs(draft, kind, feedback)
-        st.caption(f"Paying for '{names.get(paid, '')}' makes this your {role}.")
+        st.caption(_cost_role(names.get(paid, ""), ids.index(paid) if paid in ids else 0, len(ids)))
     number(
         FIELD_KEYS["gross_margin"],
-        LABELS["gross_margin"],
+        _label("gross_margin"),
         feedback,
         step=1.0,
         format=RATE_FORMAT,
-        help="Optional. Used for contribution after marketing.",
+        help=t("Optional. Used for contribution after marketing."),
     )
 
 
-def _cost_role(paid_position: int, stage_count: int) -> str:
+def _cost_role(stage: str, paid_position: int, stage_count: int) -> str:
+    """What the price of the paid stage is called: CAC, cost per visitor, cost per lead."""
     if paid_position == stage_count - 1:
-        return "customer acquisition cost (CAC)"
+        return t(
+            "Paying for '{stage}' makes this your customer acquisition cost (CAC).", stage=stage
+        )
     if paid_position == 0:
-        return "cost per visitor or click"
-    return "cost per lead"
+        return t("Paying for '{stage}' makes this your cost per visitor or click.", stage=stage)
+    return t("Paying for '{stage}' makes this your cost per lead.", stage=stage)
 
 
 def _price_inputs(draft: dict[str, Any], kind: str, feedback: Feedback) -> None:
@@ -468,7 +555,7 @@ def _price_inputs(draft: dict[str, Any], kind: str, feedback: Feedback) -> None:
         cpm_col, ctr_col = st.columns(2)
         with cpm_col:
             key = FIELD_KEYS["acquisition_cost.cost_per_mille"]
-            number(key, LABELS["acquisition_cost.cost_per_mille"], feedback, currency, step=0.5)
+            number(key, _label("acquisition_cost.cost_per_mille"), feedback, currency, step=0.5)
         with ctr_col:
             key = FIELD_KEYS["acquisition_cost.click_through_rate"]
             number(key, click_through_label(draft), feedback, step=0.1, format=RATE_FORMAT)
@@ -481,13 +568,13 @@ def _price_inputs(draft: dict[str, Any], kind: str, feedback: Feedback) -> None:
 
 def returning_section(draft: dict[str, Any], feedback: Feedback) -> None:
     """Existing customers who buy again within the period."""
-    if not st.toggle("Count revenue from returning customers", key=RETURNING_ON_KEY, **KEEP):
+    if not st.toggle(t("Count revenue from returning customers"), key=RETURNING_ON_KEY, **KEEP):
         return
     base_col, share_col = st.columns(2)
     with base_col:
         number(
             FIELD_KEYS["returning_customers.active_customers"],
-            LABELS["returning_customers.active_customers"],
+            _label("returning_customers.active_customers"),
             feedback,
             step=100,
             format="%d",
@@ -495,17 +582,17 @@ def returning_section(draft: dict[str, Any], feedback: Feedback) -> None:
     with share_col:
         number(
             FIELD_KEYS["returning_customers.repeat_purchase_rate"],
-            LABELS["returning_customers.repeat_purchase_rate"],
+            _label("returning_customers.repeat_purchase_rate"),
             feedback,
             step=1.0,
             format=RATE_FORMAT,
-            help="Share expected to buy again within the period.",
+            help=t("Share expected to buy again within the period."),
         )
     orders_col, aov_col = st.columns(2)
     with orders_col:
         number(
             FIELD_KEYS["returning_customers.orders_per_customer"],
-            LABELS["returning_customers.orders_per_customer"],
+            _label("returning_customers.orders_per_customer"),
             feedback,
             step=0.1,
             format=RATE_FORMAT,
@@ -513,10 +600,10 @@ def returning_section(draft: dict[str, Any], feedback: Feedback) -> None:
     with aov_col:
         number(
             FIELD_KEYS["returning_customers.average_order_value"],
-            LABELS["returning_customers.average_order_value"],
+            _label("returning_customers.average_order_value"),
             feedback,
             _currency(draft),
             step=1.0,
             format="%.2f",
-            help="Empty: the same as new customers'.",
+            help=t("Empty: the same as new customers'."),
         )

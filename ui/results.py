@@ -1,4 +1,9 @@
-"""The Plan page's result components: headline, metrics, warnings, funnel chart, stage table."""
+"""The Plan page's result components: headline, metrics, warnings, funnel chart, stage table.
+
+Every sentence is one catalogue message with named placeholders, so a translator can move
+the numbers; counted nouns (new customers, days, fields) take the plural form their number
+needs (Arabic has six).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,30 @@ import streamlit as st
 
 from planner.benchmarks import BenchmarkMatch, BenchmarkWarning
 from planner.models import Plan
-from planner.period import describe_period
 from planner.results import Outcome, PlanResult, ProjectedStage, Projection, RequiredStage
 from ui.charts import funnel_figure
-from ui.format import NOTHING, count, money, money_per, percent, ratio
+from ui.format import (
+    NOTHING,
+    count,
+    days,
+    joined,
+    markdown,
+    money,
+    money_per,
+    percent,
+    period_name,
+    plural_count,
+    ratio,
+)
+from ui.i18n import formats, right_to_left, t, t_plural
+from ui.messages import (
+    benchmark_label,
+    benchmark_source,
+    benchmark_typical,
+    source_text,
+    verdict_text,
+    warning_text,
+)
 
 SUMMARY_KEY = "plan-summary"
 
@@ -25,42 +50,66 @@ def stale_notice(problems: Sequence[str], *, showing_results: bool = True) -> No
     """
     lines = "".join(f"\n- {problem}" for problem in problems)
     lead = (
-        "These results are for the last valid inputs. To update them, fix:"
+        t("These results are for the last valid inputs. To update them, fix:")
         if showing_results
-        else "Nothing to show until you fix:"
+        else t("Nothing to show until you fix:")
     )
-    st.info(f"{lead}{lines}", icon="ℹ️")
+    st.info(markdown(f"{lead}{lines}"), icon="ℹ️")
+
+
+def _new_customers(number: float) -> str:
+    """``1,545 new customers``, the noun in the form the number needs."""
+    return t_plural(
+        "{number} new customer",
+        "{number} new customers",
+        plural_count(number),
+        number=count(number),
+    )
 
 
 def backward(plan: Plan, result: PlanResult, warnings: Sequence[BenchmarkWarning]) -> None:
     """A plan worked back from its target."""
     st.markdown(
-        f"{_title(plan, result.period_days)} · "
-        f"target **{money(result.revenue_target, result.currency)}**"
+        markdown(
+            t(
+                "{title} · target **{target}**",
+                title=_title(plan, result.period_days),
+                target=money(result.revenue_target, result.currency),
+            )
+        )
     )
     if result.covered_by_returning:
         _covered_by_returning(plan, result)
     else:
-        st.markdown(_backward_headline(plan, result))
+        st.markdown(markdown(_backward_headline(plan, result)))
     _metrics(_headline_metrics(plan, result), key="plan.headline_metrics")
     _metrics(_money_metrics(plan, result), key="plan.money_metrics")
     _revenue_check(plan, result)
     benchmark_warnings(warnings)
     if not result.covered_by_returning:
-        _funnel_and_table(plan, result.stages, "Required at each stage")
+        _funnel_and_table(plan, result.stages, t("Required at each stage"))
 
 
 def _backward_headline(plan: Plan, result: PlanResult) -> str:
     """The plan in one sentence: traffic, customers, and the budget with its price."""
     top, last = result.stages[0], result.stages[-1]
-    text = (
-        f"You need **{count(top.required)} {top.name.lower()}** "
-        f"({count(top.per_week)} a week) to win **{count(last.required)} new customers**"
+    words = {
+        "count": count(top.required),
+        "stage": top.name.lower(),
+        "per_week": count(top.per_week),
+        "customers": _new_customers(last.required),
+    }
+    if plan.acquisition_cost is None:
+        return t(
+            "You need **{count} {stage}** ({per_week} a week) to win **{customers}**.", **words
+        )
+    return t(
+        "You need **{count} {stage}** ({per_week} a week) to win **{customers}** "
+        "for a budget of **{budget}** ({price}).",
+        budget=money(result.budget, plan.currency),
+        price=_price(plan),
+        **words,
     )
-    cost = plan.acquisition_cost
-    if cost is None:
-        return text + "."
-    return text + f" for a budget of **{money(result.budget, plan.currency)}** ({_price(plan)})."
 
 
 def _price(plan: Plan) -> str:
@@ -69,21 +118,28 @@ def _price(plan: Plan) -> str:
     if cost is None:
         return ""
     if cost.cost_per_unit is not None:
-        return money_per(cost.cost_per_unit, plan.currency, f"'{cost.stage}'")
-    return (
-        f"{money_per(cost.cost_per_mille, plan.currency, '1,000 impressions')} at "
-        f"{percent(cost.click_through_rate)} click-through into '{cost.stage}'"
+        return money_per(cost.cost_per_unit, plan.currency, cost.stage)
+    return t(
+        "{price} per 1,000 impressions at {rate} click-through into '{stage}'",
+        price=money(cost.cost_per_mille, plan.currency, cents=True),
+        rate=percent(cost.click_through_rate),
+        stage=cost.stage,
     )
 
 
 def _covered_by_returning(plan: Plan, result: PlanResult) -> None:
     surplus = result.returning.revenue - result.revenue_target
     st.success(
-        f"Your returning customers already cover the target: they bring "
-        f"{money(result.returning.revenue, plan.currency, cents=False)}, "
-        f"{money(surplus, plan.currency, cents=False)} more than the "
-        f"{money(result.revenue_target, plan.currency, cents=False)} target. No new customers, "
-        "traffic or budget are needed for it; raise the target to plan for growth.",
+        markdown(
+            t(
+                "Your returning customers already cover the target: they bring {returning}, "
+                "{surplus} more than the {target} target. No new customers, traffic or budget are "
+                "needed for it; raise the target to plan for growth.",
+                returning=money(result.returning.revenue, plan.currency, cents=False),
+                surplus=money(surplus, plan.currency, cents=False),
+                target=money(result.revenue_target, plan.currency, cents=False),
+            )
+        ),
         icon="✅",
     )
 
@@ -91,40 +147,51 @@ def _covered_by_returning(plan: Plan, result: PlanResult) -> None:
 def forward(plan: Plan, projection: Projection, warnings: Sequence[BenchmarkWarning]) -> None:
     """A funnel worked forwards from traffic or a budget, compared with the target."""
     top = projection.stages[0]
-    share = projection.revenue / projection.revenue_target
     gap = projection.target_gap
-    verdict = (
-        f"beats the target by {money(gap, plan.currency)}"
-        if gap >= 0
-        else f"falls {money(-gap, plan.currency)} short of the target"
-    )
-    st.markdown(
-        f"{_title(plan, projection.period_days)}: {count(top.expected)} "
-        f"{top.name.lower()} bring **{count(projection.new_customers)} new customers** and "
-        f"**{money(projection.revenue, plan.currency)}** revenue, {percent(share)} of the "
-        f"{money(projection.revenue_target, plan.currency)} target: it {verdict}."
-    )
+    words = {
+        "title": _title(plan, projection.period_days),
+        "count": count(top.expected),
+        "stage": top.name.lower(),
+        "customers": _new_customers(projection.new_customers),
+        "revenue": money(projection.revenue, plan.currency),
+        "share": percent(projection.revenue / projection.revenue_target),
+        "target": money(projection.revenue_target, plan.currency),
+        "gap": money(abs(gap), plan.currency),
+    }
+    if gap >= 0:
+        sentence = t(
+            "{title}: {count} {stage} bring **{customers}** and **{revenue}** revenue, {share} "
+            "of the {target} target: it beats the target by {gap}.",
+            **words,
+        )
+    else:
+        sentence = t(
+            "{title}: {count} {stage} bring **{customers}** and **{revenue}** revenue, {share} "
+            "of the {target} target: it falls {gap} short of the target.",
+            **words,
+        )
+    st.markdown(markdown(sentence))
     _metrics(
         [
             Metric(
-                "Revenue",
+                t("Revenue"),
                 money(projection.revenue, plan.currency),
                 delta=money(gap, plan.currency),
             ),
             Metric(top.name, count(top.expected)),
-            Metric("New customers", count(projection.new_customers)),
-            Metric("Marketing budget", _budget(plan, projection.budget)),
+            Metric(t("New customers"), count(projection.new_customers)),
+            Metric(t("Marketing budget"), _budget(plan, projection.budget)),
         ],
         key="plan.headline_metrics",
     )
     _metrics(_money_metrics(plan, projection), key="plan.money_metrics")
     benchmark_warnings(warnings)
-    _funnel_and_table(plan, projection.stages, "Expected at each stage")
+    _funnel_and_table(plan, projection.stages, t("Expected at each stage"))
 
 
-def _title(plan: Plan, days: int) -> str:
+def _title(plan: Plan, period_days: int) -> str:
     """The plan's name, its period and the period's length: 'Demo store · Q1 2027 (90 days)'."""
-    return f"**{plan.name}** · {describe_period(plan.period)} ({days} days)"
+    return f"**{plan.name}** · {period_name(plan.period)} ({days(period_days)})"
 
 
 @dataclass(frozen=True)
@@ -142,10 +209,10 @@ def _metrics(metrics: Sequence[Metric], key: str) -> None:
     with st.container(horizontal=True, gap="medium", key=key):
         for item in metrics:
             st.metric(
-                item.label,
+                markdown(item.label),
                 item.value,
                 delta=item.delta,
-                help=item.help,
+                help=None if item.help is None else markdown(item.help),
                 width="content",
             )
 
@@ -158,71 +225,81 @@ def _budget(plan: Plan, budget: float) -> str:
 def _headline_metrics(plan: Plan, result: PlanResult) -> list[Metric]:
     top = result.stages[0]
     return [
-        Metric(f"{top.name} needed", count(top.required)),
-        Metric("New customers", count(result.new_customers)),
+        Metric(t("{stage} needed", stage=top.name), count(top.required)),
+        Metric(t("New customers"), count(result.new_customers)),
         Metric(
-            "Orders",
+            t("Orders"),
             count(result.orders),
-            help=f"New {count(result.new_orders)} + returning {count(result.returning.orders)}.",
+            help=t(
+                "New {new} + returning {returning}.",
+                new=count(result.new_orders),
+                returning=count(result.returning.orders),
+            ),
         ),
-        Metric("Marketing budget", _budget(plan, result.budget), help=_price(plan) or None),
+        Metric(t("Marketing budget"), _budget(plan, result.budget), help=_price(plan) or None),
     ]
 
 
 def _money_metrics(plan: Plan, outcome: Outcome) -> list[Metric]:
     margin_help = (
-        "Contribution after marketing: revenue × gross margin − marketing budget."
+        t("Contribution after marketing: revenue × gross margin − marketing budget.")
         if plan.gross_margin is not None
-        else "Enter a gross margin to see the contribution after marketing."
+        else t("Enter a gross margin to see the contribution after marketing.")
     )
     return [
-        Metric("CAC", money(outcome.cac, plan.currency), help="Budget ÷ new customers."),
-        Metric("ROAS", ratio(outcome.roas), help="New-customer revenue ÷ marketing budget."),
+        Metric(t("CAC"), money(outcome.cac, plan.currency), help=t("Budget ÷ new customers.")),
+        Metric(t("ROAS"), ratio(outcome.roas), help=t("New-customer revenue ÷ marketing budget.")),
         Metric(
-            "MER",
+            t("MER"),
             ratio(outcome.marketing_efficiency),
-            help="Marketing efficiency ratio: all revenue, new and returning, ÷ marketing budget.",
+            help=t(
+                "Marketing efficiency ratio: all revenue, new and returning, ÷ marketing budget."
+            ),
         ),
-        Metric("Contribution", money(outcome.contribution, plan.currency), help=margin_help),
+        Metric(t("Contribution"), money(outcome.contribution, plan.currency), help=margin_help),
     ]
 
 
 def _revenue_check(plan: Plan, result: PlanResult) -> None:
     currency = plan.currency
     orders = plan.orders_per_customer
-    new_part = (
-        f"{count(result.new_customers)} new customers × {count(orders)} "
-        f"{'order' if orders == 1 else 'orders'} each × "
+    each = t_plural(
+        "{number} order each", "{number} orders each", plural_count(orders), number=count(orders)
+    )
+    calculation = (
+        f"{_new_customers(result.new_customers)} × {each} × "
         f"{money(plan.average_order_value, currency)} = "
         f"{money(result.new_customer_revenue, currency, cents=False)}"
     )
-    returning_part = (
-        f" + {money(result.returning.revenue, currency, cents=False)} from returning customers"
-        if result.returning.revenue
-        else ""
-    )
-    st.caption(
-        f"Revenue check: {new_part}{returning_part} = "
-        f"**{money(result.revenue, currency, cents=False)}**{_surplus_note(result, currency)}."
-    )
-
-
-def _surplus_note(result: PlanResult, currency: str) -> str:
-    """Why the plan brings a little more than the target: customers come whole."""
+    if result.returning.revenue:
+        returning = t(
+            "{amount} from returning customers",
+            amount=money(result.returning.revenue, currency, cents=False),
+        )
+        calculation = f"{calculation} + {returning}"
+    total = money(result.revenue, currency, cents=False)
     surplus = result.revenue - result.revenue_target
     if result.covered_by_returning or surplus < 0.005:
-        return ""
-    return (
-        f", {money(surplus, currency)} above the target because new customers are rounded up "
-        "to whole people"
-    )
+        text = t(
+            "Revenue check: {calculation} = **{total}**.", calculation=calculation, total=total
+        )
+    else:  # customers come whole, so the plan brings a little more than the target
+        text = t(
+            "Revenue check: {calculation} = **{total}**, {surplus} above the target because "
+            "new customers are rounded up to whole people.",
+            calculation=calculation,
+            total=total,
+            surplus=money(surplus, currency),
+        )
+    st.caption(markdown(text))
 
 
 def benchmark_warnings(warnings: Sequence[BenchmarkWarning]) -> None:
     """Inputs outside published ranges, each with its source."""
     for warning in warnings:
         show = st.warning if warning.severity == "warning" else st.info
-        show(f"{warning.message}  \nSource: {warning.source}", icon="📊")
+        source = t("Source: {source}", source=source_text(warning))
+        show(markdown(f"{warning_text(warning)}  \n{source}"), icon="📊")
 
 
 def _funnel_and_table(
@@ -231,49 +308,97 @@ def _funnel_and_table(
     names = [stage.name for stage in stages]
     counts = [stage.count for stage in stages]
     rates = [stage.conversion_rate for stage in stages]
-    st.plotly_chart(funnel_figure(names, counts, rates, title), key="plan.funnel_chart")
-    st.dataframe(stage_table(plan, stages), hide_index=True, key="plan.stage_table")
+    figure = funnel_figure(
+        names,
+        counts,
+        rates,
+        title,
+        formats=formats(),
+        hover=_hover_texts(names, counts, rates),
+        right_to_left=right_to_left(),
+    )
+    st.plotly_chart(figure, key="plan.funnel_chart")
+    table = stage_table(plan, stages)
+    _table(table, key="plan.stage_table", numbers=list(table.columns[1:]))
+
+
+def _hover_texts(
+    names: Sequence[str], counts: Sequence[float], rates: Sequence[float | None]
+) -> list[str]:
+    """'Product views: 42,917, 50% of 'Sessions'' for each bar."""
+    texts = []
+    for position, (name, number, rate) in enumerate(zip(names, counts, rates, strict=True)):
+        if rate is None or position == 0:
+            texts.append(f"{name}: {count(number)}")
+        else:
+            texts.append(
+                t(
+                    "{stage}: {count}, {rate} of '{previous}'",
+                    stage=name,
+                    count=count(number),
+                    rate=percent(rate),
+                    previous=names[position - 1],
+                )
+            )
+    return texts
 
 
 def stage_table(
     plan: Plan, stages: Sequence[RequiredStage] | Sequence[ProjectedStage]
 ) -> pd.DataFrame:
-    """One row per stage, formatted for reading."""
+    """One row per stage, formatted for reading; the stage first, then its numbers."""
     return pd.DataFrame(
         {
-            "Stage": [stage.name for stage in stages],
-            "Conversion": [percent(stage.conversion_rate) for stage in stages],
-            "Count": [count(stage.count) for stage in stages],
-            "Per month": [count(stage.per_month) for stage in stages],
-            "Per week": [count(stage.per_week) for stage in stages],
-            "Cost per unit": [
+            t("Stage"): [stage.name for stage in stages],
+            t("Conversion"): [percent(stage.conversion_rate) for stage in stages],
+            t("Count"): [count(stage.count) for stage in stages],
+            t("Per month"): [count(stage.per_month) for stage in stages],
+            t("Per week"): [count(stage.per_week) for stage in stages],
+            t("Cost per unit"): [
                 money(stage.cost_per_unit, plan.currency, cents=True) for stage in stages
             ],
         }
     )
 
 
-VERDICT_LABELS = {"below": "below the range", "within": "within", "above": "above the range"}
+def _table(frame: pd.DataFrame, key: str, numbers: Sequence[str]) -> None:
+    """A table of words and numbers, the numbers aligned on their last digit.
+
+    The interactive grid draws left to right on a canvas and scrolls from the left, so in a
+    right-to-left page the first column to read would be the one cut off; there the table
+    is a plain one, which reads right to left like the rest of the page (its cells are
+    markdown, hence the escaping).
+    """
+    if right_to_left():
+        st.table(frame.map(markdown), hide_index=True)
+        return
+    config = {name: st.column_config.TextColumn(alignment="right") for name in numbers}
+    st.dataframe(frame, hide_index=True, key=key, column_config=config)
 
 
 def benchmark_table(plan: Plan, matches: Sequence[BenchmarkMatch]) -> None:
     """Every published range that applies to this funnel, beside the plan's own rate."""
     if not matches:
-        st.caption("No published benchmark matches these stage names.")
+        st.caption(t("No published benchmark matches these stage names."))
         return
     rows = [
         {
-            "Benchmark": match.benchmark.label,
-            "Stages": f"{plan.stages[match.from_index].name} → {plan.stages[match.to_index].name}",
-            "This plan": percent(match.rate),
-            "Range": f"{percent(match.benchmark.low)} – {percent(match.benchmark.high)}",
-            "Verdict": VERDICT_LABELS[match.verdict],
-            "Published": match.benchmark.typical_text,
-            "Source": match.benchmark.source,
+            t("Benchmark"): benchmark_label(match.benchmark),
+            t("Stages"): t(
+                "{first} → {last}",
+                first=plan.stages[match.from_index].name,
+                last=plan.stages[match.to_index].name,
+            ),
+            t("This plan"): percent(match.rate),
+            t("Range"): f"{percent(match.benchmark.low)} – {percent(match.benchmark.high)}",
+            t("Verdict"): verdict_text(match.verdict),
+            t("Published"): benchmark_typical(match.benchmark),
+            t("Source"): benchmark_source(match.benchmark),
         }
         for match in matches
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="plan.benchmark_table")
+    numbers = (t("This plan"), t("Range"))
+    _table(pd.DataFrame(rows), key="plan.benchmark_table", numbers=numbers)
 
 
 def summary(plan: Plan, outcome: PlanResult | Projection | None, fixes_pending: int) -> None:
@@ -286,26 +411,43 @@ def summary(plan: Plan, outcome: PlanResult | Projection | None, fixes_pending: 
     with st.container(key=SUMMARY_KEY):
         parts = [] if outcome is None else _summary_parts(plan, outcome)
         if fixes_pending:
-            noun = "field" if fixes_pending == 1 else "fields"
-            parts.insert(0, f"⚠️ fix {fixes_pending} {noun} to update")
-        st.markdown(" · ".join(parts) or "Nothing to show yet")
+            fix = t_plural(
+                "⚠️ fix {number} field to update",
+                "⚠️ fix {number} fields to update",
+                fixes_pending,
+                number=count(fixes_pending),
+            )
+            parts.insert(0, fix)
+        st.markdown(markdown(joined(parts) or t("Nothing to show yet")))
 
 
 def _summary_parts(plan: Plan, outcome: PlanResult | Projection) -> list[str]:
     currency = plan.currency
     if isinstance(outcome, Projection):
         return [
-            f"**{money(outcome.revenue, currency)}** revenue "
-            f"({percent(outcome.revenue / outcome.revenue_target)} of target)",
-            f"**{count(outcome.new_customers)}** new customers",
+            t(
+                "**{revenue}** revenue ({share} of target)",
+                revenue=money(outcome.revenue, currency),
+                share=percent(outcome.revenue / outcome.revenue_target),
+            ),
+            _bold_new_customers(outcome.new_customers),
         ]
     if outcome.covered_by_returning:
-        return ["Returning customers cover the target"]
+        return [t("Returning customers cover the target")]
     top = outcome.stages[0]
     parts = [
-        f"**{count(top.required)}** {top.name.lower()}",
-        f"**{count(outcome.new_customers)}** new customers",
+        t("**{count}** {stage}", count=count(top.required), stage=top.name.lower()),
+        _bold_new_customers(outcome.new_customers),
     ]
     if plan.acquisition_cost is not None:
-        parts.append(f"**{money(outcome.budget, currency)}** budget")
+        parts.append(t("**{budget}** budget", budget=money(outcome.budget, currency)))
     return parts
+
+
+def _bold_new_customers(number: float) -> str:
+    return t_plural(
+        "**{number}** new customer",
+        "**{number}** new customers",
+        plural_count(number),
+        number=count(number),
+    )

@@ -6,6 +6,10 @@ The draft, under ``plan.draft``, is the durable mirror of every value: it re-see
 whose state is gone or stale (a select box whose option labels were renamed). The last plan
 that passed validation, and its backward result, live under ``plan.last_valid``: results are
 drawn from them, so a bad value in one field never blanks the page.
+
+The demo plan and the presets bring their names (the plan's, the stages') in the reader's
+language. They are the user's data from then on, except that a name still exactly as it came
+follows a switch of language; anything typed stays as typed.
 """
 
 from __future__ import annotations
@@ -14,9 +18,17 @@ from typing import Any
 
 import streamlit as st
 
+from i18n.catalogue import N_, translate
+from i18n.languages import Language
+from planner.benchmarks import (
+    BenchmarkMatch,
+    BenchmarkWarning,
+    check_benchmarks,
+    match_benchmarks,
+)
 from planner.errors import FieldProblem, PlanInvalid, parse_plan
 from planner.funnel import plan_backwards
-from planner.models import MAX_STAGES, MIN_STAGES, Plan
+from planner.models import MAX_STAGES, MIN_STAGES, Plan, Stage
 from planner.presets import ONLINE_STORE, PRESETS, FunnelPreset, demo_plan
 from planner.results import PlanResult
 from ui.draft import (
@@ -29,12 +41,15 @@ from ui.draft import (
     FOLLOWS,
     FORWARD_KEYS,
     LAST_AMOUNTS,
+    NAMES_LANGUAGE,
     NEXT_STAGE_ID,
     NOTES,
     PAID_STAGE_KEY,
     PREFIX,
     PRICE_KEYS,
     STAGE_IDS,
+    Percent,
+    Phrase,
     accepts,
     draft_from_plan,
     merge_problems,
@@ -47,7 +62,9 @@ from ui.draft import (
     stages_above,
     widget_keys,
 )
-from ui.messages import TAB_MARK, TABS
+from ui.format import count
+from ui.i18n import language, t
+from ui.messages import TABS, tab_of_label
 from ui.work import Work, checked_result, convert_price, starting_points, work_out
 
 DRAFT_KEY = PREFIX + "draft"
@@ -58,6 +75,24 @@ TABS_KEY = PREFIX + "tabs"
 OPEN_TAB_KEY = PREFIX + "open_tab"
 # A stage added between two others lets everyone through, so the plan does not change.
 NEW_STAGE_RATE = 100.0
+# The names the demo plan and the presets bring (planner.presets), marked for the catalogue so
+# that they arrive in the reader's language; tests/ui/test_inputs.py keeps this list complete.
+GIVEN_NAMES = (
+    N_("Demo store"),
+    N_("Sessions"),
+    N_("Product views"),
+    N_("Add to cart"),
+    N_("Checkout"),
+    N_("Purchase"),
+    N_("Visitors"),
+    N_("Leads"),
+    N_("Qualified leads"),
+    N_("Sales calls"),
+    N_("Customers"),
+    N_("Opt-ins"),
+    N_("Sales page views"),
+    N_("Purchases"),
+)
 
 
 def load_draft() -> dict[str, Any]:
@@ -66,14 +101,89 @@ def load_draft() -> dict[str, Any]:
     if DRAFT_KEY not in state:
         # The demo is the store preset's stages and costs with a smaller store's order value.
         demo_preset = {"key": ONLINE_STORE.key, "scope": "stages"}
-        state[DRAFT_KEY] = draft_from_plan(demo_plan(), preset=demo_preset)
+        state[DRAFT_KEY] = draft_from_plan(_demo(), preset=demo_preset)
+        state[DRAFT_KEY][NAMES_LANGUAGE] = language()
     draft: dict[str, Any] = state[DRAFT_KEY]
     for key in widget_keys(draft):
         if key in state and accepts(key, state[key], draft):
             draft[key] = state[key]
         else:
             state[key] = draft[key]  # re-seed a widget that lost its value, or holds a stale one
+    if draft.get(NAMES_LANGUAGE, "en") != language():
+        _rename_given_names(draft, draft.get(NAMES_LANGUAGE, "en"))
     return draft
+
+
+def _demo() -> Plan:
+    """The demo plan, its name and its stages' names in the reader's language."""
+    plan = demo_plan()
+    stages = [stage.model_copy(update={"name": t(stage.name)}) for stage in plan.stages]
+    cost = plan.acquisition_cost
+    if cost is not None:
+        cost = cost.model_copy(update={"stage": t(cost.stage)})
+    return plan.model_copy(
+        update={"name": t(plan.name), "stages": stages, "acquisition_cost": cost}
+    )
+
+
+def _rename_given_names(draft: dict[str, Any], was: Language) -> None:
+    """After a switch of language, names still as the demo or a preset gave them follow it."""
+    given = {translate(was, name): name for name in GIVEN_NAMES}
+    keys = [FIELD_KEYS["name"], *(stage_key(i, "name") for i in draft[STAGE_IDS])]
+    for key in keys:
+        source = given.get(str(draft.get(key)))
+        if source is not None:
+            _set(draft, key, t(source))
+    draft[NAMES_LANGUAGE] = language()
+
+
+def benchmark_plan(plan: Plan) -> Plan:
+    """``plan`` with given stage names in English, as ``planner.benchmarks`` matches them.
+
+    The planner knows stage names by their English synonyms; a funnel whose names came from
+    a preset in Arabic is compared with the same published ranges as in English.
+    """
+    given = {t(name): name for name in GIVEN_NAMES}
+    if all(stage.name not in given for stage in plan.stages):
+        return plan
+    stages = [
+        Stage(name=given.get(stage.name, stage.name), conversion_rate=stage.conversion_rate)
+        for stage in plan.stages
+    ]
+    cost = plan.acquisition_cost
+    if cost is not None:
+        cost = cost.model_copy(update={"stage": given.get(cost.stage, cost.stage)})
+    return plan.model_copy(update={"stages": stages, "acquisition_cost": cost})
+
+
+def benchmarks(plan: Plan) -> tuple[list[BenchmarkWarning], list[BenchmarkMatch]]:
+    """The plan's benchmark warnings and matches, its stages named as the page names them.
+
+    They are worked out on ``benchmark_plan(plan)``; a warning then names the stages by the
+    names on the page again.
+    """
+    compared = benchmark_plan(plan)
+    warnings, matches = check_benchmarks(compared), match_benchmarks(compared)
+    if compared is plan:
+        return warnings, matches
+    shown = {known.name: own.name for known, own in zip(compared.stages, plan.stages, strict=True)}
+    renamed = [
+        warning.model_copy(
+            update={
+                "params": {
+                    key: shown.get(value, value) if isinstance(value, str) else value
+                    for key, value in warning.params.items()
+                }
+            }
+        )
+        for warning in warnings
+    ]
+    return renamed, matches
+
+
+def unnamed_stage(position: int) -> str:
+    """What a stage is called while its name is empty: 'Stage 3'."""
+    return t("Stage {number}", number=count(position + 1))
 
 
 def check(draft: dict[str, Any]) -> list[FieldProblem]:
@@ -94,7 +204,7 @@ def last_valid() -> tuple[Plan, PlanResult]:
     """The most recent plan that passed validation and its backward result (the demo's first)."""
     stored = st.session_state.get(LAST_VALID_KEY)
     if stored is None:
-        plan = demo_plan()
+        plan = _demo()
         stored = st.session_state[LAST_VALID_KEY] = (plan, plan_backwards(plan))
     plan, result = stored
     return plan, result
@@ -151,7 +261,7 @@ def change_paid_stage(draft: dict[str, Any]) -> None:
     old_id: int = draft.get(PAID_STAGE_KEY, -1)
     if not accepts(PAID_STAGE_KEY, new_id, draft) or old_id == new_id:
         return
-    change = convert_price(draft, old_id, new_id)
+    change = convert_price(draft, old_id, new_id, unnamed_stage)
     draft[PAID_STAGE_KEY] = new_id
     if change is None:
         return
@@ -173,16 +283,19 @@ def add_stage(draft: dict[str, Any]) -> None:
     set_note(
         draft,
         stage_key(new_id, "rate"),
-        "New stage: 100% lets everyone through, so the plan is unchanged. Set its rate.",
+        Phrase.of(
+            N_("New stage: {all} lets everyone through, so the plan is unchanged. Set its rate."),
+            all=Percent(NEW_STAGE_RATE / 100),
+        ),
     )
 
 
 def _unused_name(draft: dict[str, Any]) -> str:
     taken = {name.casefold() for name in stage_names(draft).values()}
     number = len(draft[STAGE_IDS])
-    while f"stage {number}" in taken:
+    while unnamed_stage(number - 1).casefold() in taken:
         number += 1
-    return f"Stage {number}"
+    return unnamed_stage(number - 1)
 
 
 def remove_stage(draft: dict[str, Any], stage_id: int) -> None:
@@ -190,22 +303,27 @@ def remove_stage(draft: dict[str, Any], stage_id: int) -> None:
     ids: list[int] = draft[STAGE_IDS]
     if len(ids) <= MIN_STAGES or stage_id not in ids:
         return
-    before, names = stages_above(draft), stage_names(draft)
+    before, names = stages_above(draft, unnamed_stage), stage_names(draft, unnamed_stage)
     position = ids.index(stage_id)
     ids.remove(stage_id)
     if draft.get(PAID_STAGE_KEY) == stage_id:
         _hand_over_cost(draft, names[stage_id], ids[min(position, len(ids) - 1)])
     for part in ("name", "rate"):
         _forget(draft, stage_key(stage_id, part))
-    note_changed_rates(draft, before, why=f"'{names[stage_id]}' was removed")
+    removed = Phrase.of(N_("'{stage}' was removed"), stage=names[stage_id])
+    note_changed_rates(draft, before, why=removed, unnamed=unnamed_stage)
 
 
 def _hand_over_cost(draft: dict[str, Any], removed: str, heir: int) -> None:
     _set(draft, PAID_STAGE_KEY, heir)
     if draft.get(COST_ON_KEY):
         key = _price_key(draft)
-        heir_name = stage_names(draft)[heir]
-        set_note(draft, key, f"'{removed}' was removed: this is now the price per '{heir_name}'.")
+        note = Phrase.of(
+            N_("'{removed}' was removed: this is now the price per '{stage}'."),
+            removed=removed,
+            stage=stage_names(draft, unnamed_stage)[heir],
+        )
+        set_note(draft, key, note)
 
 
 def _price_key(draft: dict[str, Any]) -> str:
@@ -230,12 +348,12 @@ def move_stage(draft: dict[str, Any], stage_id: int, step: int) -> None:
     new = old + step
     if not 0 <= new < len(ids):
         return
-    before = stages_above(draft)
+    before = stages_above(draft, unnamed_stage)
     ids[old], ids[new] = ids[new], ids[old]
     for moved in (ids[old], ids[new]):
         if moved != ids[0] and draft.get(stage_key(moved, "rate")) is None:
             _set(draft, stage_key(moved, "rate"), NEW_STAGE_RATE)
-    note_changed_rates(draft, before)
+    note_changed_rates(draft, before, unnamed=unnamed_stage)
 
 
 def apply_preset(draft: dict[str, Any]) -> None:
@@ -252,7 +370,7 @@ def apply_preset(draft: dict[str, Any]) -> None:
     draft[STAGE_IDS] = ids
     draft[NEXT_STAGE_ID] = first_id + len(ids)
     for stage_id, stage in zip(ids, preset.stages, strict=True):
-        _set(draft, stage_key(stage_id, "name"), stage.name)
+        _set(draft, stage_key(stage_id, "name"), t(stage.name))
         rate = None if stage.conversion_rate is None else round(stage.conversion_rate * 100, 10)
         _set(draft, stage_key(stage_id, "rate"), rate)
     scope = "stages" if st.session_state.get(PRESET_SCOPE_KEY) == "stages" else "all"
@@ -295,8 +413,10 @@ def _keep_own_costs(
     heir = {"top": ids[0], "last": ids[-1]}.get(old_role, ids[preset.paid_index])
     _set(draft, PAID_STAGE_KEY, heir)
     if draft.get(COST_ON_KEY):
-        name = stage_names(draft)[heir]
-        note = f"Kept from your plan: check it is the price per '{name}'."
+        note = Phrase.of(
+            N_("Kept from your plan: check it is the price per '{stage}'."),
+            stage=stage_names(draft, unnamed_stage)[heir],
+        )
         set_note(draft, _price_key(draft), note)
 
 
@@ -312,9 +432,13 @@ def reset_to_demo() -> None:
 
 
 def remember_tab() -> None:
-    """Remember which input tab is open, so it stays open when its label gains or loses ⚠."""
-    label = str(st.session_state.get(TABS_KEY) or "")
-    st.session_state[OPEN_TAB_KEY] = label.removesuffix(TAB_MARK)
+    """Remember which input tab is open, so it stays open when its label gains or loses ⚠.
+
+    It is remembered by its English name, so it also stays open across a switch of language.
+    """
+    tab = tab_of_label(str(st.session_state.get(TABS_KEY) or ""))
+    if tab is not None:
+        st.session_state[OPEN_TAB_KEY] = tab
 
 
 def open_tab(labels: list[str]) -> str:

@@ -7,18 +7,18 @@ infeasibility to show beside what was last drawn.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from pydantic import ValidationError
 
+from i18n.catalogue import N_
 from planner.errors import FieldProblem, PlanInvalid, PlannerError, parse_plan
 from planner.funnel import plan_backwards, project_forwards
 from planner.models import Plan
 from planner.results import Driver, PlanResult, Projection
-from planner.types import OUT_OF_RANGE
 from ui.draft import (
     COST_KIND_KEY,
     DIRECTION_KEY,
@@ -26,10 +26,12 @@ from ui.draft import (
     FORWARD_KEYS,
     PRICE_KEYS,
     STAGE_IDS,
+    Money,
+    Percent,
+    Phrase,
     plan_data,
     stage_names,
 )
-from ui.format import money_per, percent
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def project(plan: Plan, driver: Driver, amount: Any) -> Work:
         return Work(None, infeasible=error)
     except (ValidationError, ArithmeticError, TypeError, ValueError):
         message = "is too large to work with; enter a smaller amount"
-        return Work(None, [FieldProblem(driver, message, OUT_OF_RANGE)])
+        return Work(None, [FieldProblem(driver, message, "amount_too_large")])
 
 
 def starting_points(result: PlanResult) -> dict[str, float]:
@@ -121,25 +123,36 @@ class PriceChange:
 
     key: str
     value: float | None
-    note: str
+    note: Phrase
 
 
-def convert_price(draft: Mapping[str, Any], old_id: int, new_id: int) -> PriceChange | None:
+def convert_price(
+    draft: Mapping[str, Any],
+    old_id: int,
+    new_id: int,
+    unnamed: Callable[[int], str] | None = None,
+) -> PriceChange | None:
     """Reprice the paid stage ``old_id`` → ``new_id`` so the plan keeps the same budget.
 
     A unit entering the new stage costs the old price × count(old) ÷ count(new) of the
     backward plan; paying per 1,000 impressions, the CPM stays and the click-through into
     the new stage scales the other way. When the plan can't be worked out, or the result is
-    out of range, the price is kept and the note asks to check it.
+    out of range, the price is kept and the note asks to check it. ``unnamed`` names a stage
+    whose name is empty, in the reader's words ('Stage 3' by default).
     """
     kind = "impressions" if draft.get(COST_KIND_KEY) == "impressions" else "unit"
     key = PRICE_KEYS[kind]
     price = draft.get(key)
     if not isinstance(price, int | float) or not math.isfinite(price) or old_id == new_id:
         return None
-    names = stage_names(draft)
+    names = stage_names(draft, unnamed) if unnamed else stage_names(draft)
+    old_name, new_name = names.get(old_id, ""), names[new_id]
     kept = PriceChange(
-        key, None, f"Kept from '{names.get(old_id)}': check it is the price per '{names[new_id]}'."
+        key,
+        None,
+        Phrase.of(
+            N_("Kept from '{old}': check it is the price per '{new}'."), old=old_name, new=new_name
+        ),
     )
     ratio = _count_ratio(draft, old_id, new_id)
     if ratio is None:
@@ -147,13 +160,19 @@ def convert_price(draft: Mapping[str, Any], old_id: int, new_id: int) -> PriceCh
     currency, ratio_value = ratio
     if kind == "unit":
         value = price * ratio_value
-        was = money_per(price, currency, f"'{names.get(old_id)}'")
+        was = Phrase.of(N_("{price} per '{stage}'"), price=Money(price, currency), stage=old_name)
     else:
         value = price / ratio_value
-        was = f"{percent(price / 100)} click-through into '{names.get(old_id)}' (CPM unchanged)"
+        was = Phrase.of(
+            N_("{rate} click-through into '{stage}' (CPM unchanged)"),
+            rate=Percent(price / 100),
+            stage=old_name,
+        )
     if not math.isfinite(value) or (kind == "impressions" and value > 100):
         return kept
-    note = f"Converted from {was} at the plan's rates: the same budget for the same plan."
+    note = Phrase.of(
+        N_("Converted from {was} at the plan's rates: the same budget for the same plan."), was=was
+    )
     return PriceChange(key, value, note)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,7 @@ from ui.draft import (
     PREFIX,
     STAGE_IDS,
     YEAR_KEY,
+    Phrase,
     accepts,
     draft_from_plan,
     merge_problems,
@@ -30,6 +32,14 @@ from ui.draft import (
     stages_above,
     widget_key_for,
 )
+from ui.format import say
+
+
+def shown(draft: dict[str, Any], key: str) -> str:
+    """The note beside a field, as an English reader sees it."""
+    note = note_for(draft, key)
+    assert note is not None
+    return say(note)
 
 
 def impressions_plan() -> Plan:
@@ -217,8 +227,8 @@ def test_the_year_is_addressed_like_a_field() -> None:
 def test_a_note_lasts_until_its_field_changes() -> None:
     draft = draft_from_plan(demo_plan())
     key = FIELD_KEYS["acquisition_cost.cost_per_unit"]
-    set_note(draft, key, "Converted")
-    assert note_for(draft, key) == "Converted"
+    set_note(draft, key, Phrase.of("Converted"))
+    assert note_for(draft, key) == Phrase.of("Converted")
     draft[key] = 0.5
     assert note_for(draft, key) is None
 
@@ -229,15 +239,15 @@ def test_moving_a_stage_notes_every_rate_that_now_converts_from_another_stage() 
     before = stages_above(draft)
     draft[STAGE_IDS] = [0, 1, 3, 2, 4]
     note_changed_rates(draft, before)
-    assert note_for(draft, stage_key(3, "rate")) == (
+    assert shown(draft, stage_key(3, "rate")) == (
         "Stages moved: check this rate. It was the conversion from 'Add to cart'; "
         "it now converts from 'Product views'."
     )
-    assert "from 'Product views'; it now converts from 'Checkout'" in str(
-        note_for(draft, stage_key(2, "rate"))
+    assert "from 'Product views'; it now converts from 'Checkout'" in shown(
+        draft, stage_key(2, "rate")
     )
-    assert "from 'Checkout'; it now converts from 'Add to cart'" in str(
-        note_for(draft, stage_key(4, "rate"))
+    assert "from 'Checkout'; it now converts from 'Add to cart'" in shown(
+        draft, stage_key(4, "rate")
     )
     assert note_for(draft, stage_key(1, "rate")) is None
 
@@ -260,7 +270,7 @@ def test_the_old_top_stage_moved_down_asks_for_its_rate() -> None:
     draft[STAGE_IDS] = [1, 0, 2, 3, 4]
     draft[stage_key(0, "rate")] = 100.0  # as ui.state.move_stage gives it
     note_changed_rates(draft, before)
-    assert note_for(draft, stage_key(0, "rate")) == (
+    assert shown(draft, stage_key(0, "rate")) == (
         "Stages moved: this was the top stage, with no rate; "
         "set its conversion from 'Product views'."
     )

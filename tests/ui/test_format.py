@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from ui.format import count, money, money_per, percent, ratio
+from planner.models import Period
+from ui.format import (
+    count,
+    days,
+    markdown,
+    money,
+    money_per,
+    percent,
+    period_name,
+    plural_count,
+    ratio,
+)
 
 
 @pytest.mark.parametrize(
@@ -71,4 +84,43 @@ def test_percent_reads_the_same_everywhere(fraction: float, shown: str) -> None:
 
 
 def test_a_price_per_unit_always_shows_the_currencys_decimals() -> None:
-    assert money_per(25, "USD", "'Purchase'") == "$25.00 per 'Purchase'"
+    assert money_per(25, "USD", "Purchase") == "$25.00 per 'Purchase'"
+
+
+def test_a_fraction_takes_the_plural_form_of_other_and_a_count_the_form_shown() -> None:
+    """1.4 orders: CLDR's "other" in English and Arabic, which gettext's formulas give 100.
+
+    From 10 up a count is shown whole, and its plural follows what is shown.
+    """
+    assert plural_count(1.0) == 1
+    assert plural_count(3) == 3
+    assert plural_count(1.4) == 100
+    assert plural_count(1_545.012) == 1_545  # shown as "1,545": "1,545 new customers"
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        pytest.param(
+            "**$34,334** ($0.40 per 'Sessions')", "**$34,334** ($0.40 per 'Sessions')", id="en"
+        ),
+        pytest.param("**34 US$** (5 US$)", "**34 US\\$** (5 US\\$)", id="symbol-after"),
+        pytest.param("Store \\$ name", "Store \\$ name", id="already-escaped"),
+    ],
+)
+def test_a_dollar_that_could_open_a_formula_is_escaped_for_markdown(
+    text: str, escaped: str
+) -> None:
+    """Streamlit reads "$…$" as LaTeX unless the closing "$" is followed by a digit."""
+    assert markdown(text) == escaped
+
+
+def test_periods_are_named_as_english_readers_name_them() -> None:
+    assert period_name(Period(start=date(2027, 1, 1), end=date(2027, 3, 31))) == "Q1 2027"
+    assert period_name(Period(start=date(2027, 3, 1), end=date(2027, 3, 31))) == "March 2027"
+    assert period_name(Period(start=date(2027, 1, 1), end=date(2027, 12, 31))) == "2027"
+    assert period_name(Period(start=date(2027, 1, 10), end=date(2027, 2, 20))) == (
+        "January 10, 2027 – February 20, 2027"
+    )
+    assert days(1) == "1 day"
+    assert days(90) == "90 days"

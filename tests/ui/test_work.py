@@ -14,6 +14,7 @@ from ui.draft import (
     draft_from_plan,
     stage_key,
 )
+from ui.format import say
 from ui.work import convert_price, starting_points, work_out
 
 DEMO = demo_plan()
@@ -85,7 +86,7 @@ def test_a_session_price_becomes_the_cac_that_keeps_the_budget() -> None:
     assert change.key == FIELD_KEYS["acquisition_cost.cost_per_unit"]
     assert change.value == pytest.approx(0.40 * 85_834 / 1_545)
     assert change.value * 1_545 == pytest.approx(34_333.60)
-    assert "Converted from $0.40 per 'Sessions' at the plan's rates" in change.note
+    assert "Converted from $0.40 per 'Sessions' at the plan's rates" in say(change.note)
 
 
 def test_a_click_through_scales_the_other_way_and_keeps_the_cpm() -> None:
@@ -98,7 +99,7 @@ def test_a_click_through_scales_the_other_way_and_keeps_the_cpm() -> None:
     assert change is not None
     assert change.key == FIELD_KEYS["acquisition_cost.click_through_rate"]
     assert change.value == pytest.approx(0.75)
-    assert "CPM unchanged" in change.note
+    assert "CPM unchanged" in say(change.note)
 
 
 def test_a_click_through_that_would_pass_100_percent_is_kept_with_a_warning() -> None:
@@ -109,7 +110,7 @@ def test_a_click_through_that_would_pass_100_percent_is_kept_with_a_warning() ->
     change = convert_price(draft, 4, 0)  # 50% × 85,834 / 1,545 ≫ 100%
     assert change is not None
     assert change.value is None
-    assert change.note == "Kept from 'Purchase': check it is the price per 'Sessions'."
+    assert say(change.note) == "Kept from 'Purchase': check it is the price per 'Sessions'."
 
 
 def test_an_invalid_plan_keeps_the_price_and_asks_to_check_it() -> None:
@@ -118,7 +119,7 @@ def test_an_invalid_plan_keeps_the_price_and_asks_to_check_it() -> None:
     change = convert_price(draft, 0, 4)
     assert change is not None
     assert change.value is None
-    assert "check it is the price per 'Purchase'" in change.note
+    assert "check it is the price per 'Purchase'" in say(change.note)
 
 
 def test_without_counts_the_rates_alone_convert_the_price() -> None:
