@@ -37,26 +37,12 @@ browser:
 # catalogues (new strings arrive untranslated; tests/i18n fails until they are translated).
 messages: $(DEV_STAMP)
 	for domain in app planner; do \
-		$(VENV)/bin/pybabel extract --no-location --sort-output --omit-header \
+		$(VENV)/bin/pybabel --quiet extract --no-location --sort-output --omit-header \
 			-F locales/$$domain.cfg -k t -k t_plural:1,2 -k N_ -o locales/$$domain.pot . && \
 		if [ -f locales/ar/LC_MESSAGES/$$domain.po ]; then \
-			$(VENV)/bin/pybabel update --quiet --no-fuzzy-matching --omit-header -D $$domain \
-				-i locales/$$domain.pot -d locales -l ar; \
+			$(VENV)/bin/pybabel --quiet update --no-fuzzy-matching --ignore-obsolete \
+				-D $$domain -i locales/$$domain.pot -d locales -l ar; \
 		else \
-			$(VENV)/bin/pybabel init -D $$domain -i locales/$$domain.pot -d locales -l ar; \
+			$(VENV)/bin/pybabel --quiet init -D $$domain -i locales/$$domain.pot -d locales -l ar; \
 		fi || exit 1; \
 	done
-
-$(VENV)/bin/python:
-	$(PYTHON) -m venv $(VENV)
-
-$(RUNTIME_STAMP): requirements.txt | $(VENV)/bin/python
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	touch $@
-
-$(DEV_STAMP): requirements.txt requirements-dev.txt | $(VENV)/bin/python
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $(RUNTIME_STAMP) $@
-
-clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -39,9 +39,7 @@ def test_money_with_cents_in_each_currency(
 ) -> None:
     assert ENGLISH.money(1234.5, currency, cents=True) == english
     assert ARABIC.money(1234.5, currency, cents=True) == RLM + arabic.replace(" ", NBSP)
-    assert ARABIC_INDIC.money(1234.5, currency, cents=True) == RLM + arabic_indic.replace(
-        " ", NBSP
-    )
+    assert ARABIC_INDIC.money(1234.5, currency, cents=True) == RLM + arabic_indic.replace(" ", NBSP)
 
 
 def test_large_amounts_are_whole_and_negative_ones_keep_their_sign() -> None:
