@@ -46,3 +46,17 @@ messages: $(DEV_STAMP)
 			$(VENV)/bin/pybabel --quiet init -D $$domain -i locales/$$domain.pot -d locales -l ar; \
 		fi || exit 1; \
 	done
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME_STAMP): requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(RUNTIME_STAMP) $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
