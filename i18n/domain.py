@@ -36,6 +36,7 @@ from typing import Any
 
 from i18n.catalogue import N_, translate
 from i18n.formats import Formats
+from i18n.numbers import format_percent
 from planner.benchmarks import (
     BENCHMARKS_BY_KEY,
     CAC_ABOVE_GROSS_PROFIT,
@@ -60,7 +61,6 @@ from planner.errors import (
     PlannerError,
     is_date_type,
 )
-from planner.numbers import format_percent
 from planner.types import OUT_OF_RANGE, format_number, printable
 
 ENGLISH = Formats()

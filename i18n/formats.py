@@ -17,7 +17,7 @@ from babel.dates import format_date
 from babel.numbers import get_currency_symbol
 
 from i18n.languages import Digits, Language
-from planner.numbers import currency_digits, format_money, format_percent
+from i18n.numbers import currency_digits, format_money, format_percent
 
 NOTHING = "—"
 MINUS = "−"

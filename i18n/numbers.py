@@ -1,9 +1,9 @@
 """Money and percentages written out in English, the one wording for messages and screens.
 
-The English page's numbers and the English wording of the domain's messages (benchmark
-warnings, through ``i18n.formats``) use these, so "$29.63" on the page is never "29.63 USD"
-in a warning beside it. A currency's symbol and decimals (KWD has three, JPY none) come from
-babel's CLDR data.
+``i18n.formats`` builds every language's numbers on these, and the domain's messages are
+worded with them, so "$29.63" on the page is never "29.63 USD" in a warning beside it.
+Formatting is the language adapter's work, not the domain's: the planner reports numbers.
+A currency's symbol and decimals (KWD has three, JPY none) come from babel's CLDR data.
 """
 
 from __future__ import annotations
