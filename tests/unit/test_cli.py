@@ -828,7 +828,6 @@ def test_standard_input_closed() -> None:
     ]
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 @pytest.mark.parametrize(
     "argv",
     [
