@@ -1,5 +1,5 @@
-"""Entry point for ``python -m planner``."""
+"""Entry point for ``python -m planner``; the command line itself lives in ``cli``."""
 
-from planner.cli import run
+from cli.main import run
 
 run()

@@ -1,13 +1,18 @@
 """The layering the project relies on, checked from the source with ``ast``.
 
-- ``planner/`` is the pure domain: it never imports streamlit or the UI packages, so it can
-  be tested, benchmarked and run from the CLI without a browser. Besides the standard
-  library it imports only pydantic (the models) and babel (ISO 4217 currency codes).
-- ``planner/`` reports codes with parameters and never imports ``i18n``, which words them;
-  only its entry points (``planner/cli.py``, ``planner/__main__.py``) may, to print them.
-- ``i18n/`` (the catalogue, locale formats, the domain's messages) serves both the pages and
-  the CLI, so it never imports streamlit or ``ui``.
-- ``planner/`` does no file or database I/O; only ``planner/cli.py`` reads plan files.
+From the bottom up:
+
+- ``planner/`` is the pure domain: pydantic models and the math. Besides the standard library
+  it imports only pydantic and babel (ISO 4217 currency codes); never streamlit, a database,
+  files or ``i18n`` (it reports codes with parameters, which ``i18n`` words).
+  ``planner/__main__.py`` only hands ``python -m planner`` over to ``cli``.
+- ``i18n/`` (the catalogue, locale formats, the domain's messages) serves the pages, the CLI
+  and the files, so it never imports streamlit, ``ui`` or an adapter.
+- ``storage/`` is the only code that talks to the database; ``files/`` reads and writes the
+  plan's files (the plan file, workbook, CSV, links). Adapters never import the UI, the CLI
+  or each other.
+- ``ui/`` and ``pages/`` (with ``app.py``) and ``cli/`` are the entry points that wire the
+  domain to the adapters; the CLI never imports streamlit and the UI never imports the CLI.
 - Every page script in ``pages/`` is reachable: ``app.py`` registers it with ``st.Page`` for
   ``st.navigation``.
 """
@@ -27,6 +32,7 @@ I18N = ROOT / "i18n"
 PAGES = ROOT / "pages"
 APP = ROOT / "app.py"
 
+STDLIB = frozenset(sys.stdlib_module_names)
 UI_MODULES = {"streamlit", "ui", "pages", "app", "plotly"}
 IO_MODULES = {
     "sqlite3",
@@ -41,13 +47,32 @@ IO_MODULES = {
     "glob",
     "fileinput",
 }
-IO_ALLOWED = {"planner/cli.py"}  # the CLI reads plan files
-THIRD_PARTY_ALLOWED = {"pydantic", "pydantic_core", "babel"}
-ENTRY_POINTS = {"planner/cli.py", "planner/__main__.py"}  # may word messages through i18n
+DOMAIN_THIRD_PARTY = {"pydantic", "pydantic_core", "babel"}
+MAIN = "planner/__main__.py"
+
+# What each layer may import besides the standard library (top-level module names).
+LAYERS: dict[str, frozenset[str]] = {
+    "planner": frozenset(DOMAIN_THIRD_PARTY | {"planner"}),
+    "i18n": frozenset({"babel", "planner", "i18n"}),
+    "storage": frozenset(
+        DOMAIN_THIRD_PARTY | {"planner", "storage", "sqlalchemy", "alembic", "psycopg"}
+    ),
+    "files": frozenset(DOMAIN_THIRD_PARTY | {"planner", "i18n", "files", "xlsxwriter", "openpyxl"}),
+    "cli": frozenset(DOMAIN_THIRD_PARTY | {"planner", "i18n", "storage", "files", "cli"}),
+}
+# Never imported by the layer, whatever else it may import.
+FORBIDDEN: dict[str, frozenset[str]] = {
+    "ui": frozenset({"cli"}),
+    "pages": frozenset({"cli", "sqlalchemy", "alembic", "psycopg"}),
+}
+
+
+def python_files(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
 
 
 def planner_files() -> list[Path]:
-    files = sorted(PLANNER.rglob("*.py"))
+    files = python_files("planner")
     assert files, "planner/ has no Python files"
     return files
 
@@ -89,68 +114,50 @@ def relative(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
 
 
-@pytest.mark.parametrize("path", planner_files(), ids=relative)
-def test_planner_does_not_import_the_ui(path: Path) -> None:
-    offending = [
-        f"{relative(path)}:{line} imports {module}"
-        for line, module in imported_modules(parse(path))
-        if module in UI_MODULES
+def layered_files() -> list[tuple[str, Path]]:
+    return [
+        (layer, path) for layer in LAYERS for path in python_files(layer) if relative(path) != MAIN
     ]
-
-    assert offending == []
-
-
-@pytest.mark.parametrize("path", planner_files(), ids=relative)
-def test_planner_imports_only_the_standard_library_pydantic_and_babel(path: Path) -> None:
-    allowed = set(sys.stdlib_module_names) | THIRD_PARTY_ALLOWED | {"planner"}
-    if relative(path) in ENTRY_POINTS:
-        allowed.add("i18n")
-    offending = [
-        f"{relative(path)}:{line} imports {module}"
-        for line, module in imported_modules(parse(path))
-        if module not in allowed
-    ]
-
-    assert offending == []
 
 
 @pytest.mark.parametrize(
-    "path", [path for path in planner_files() if relative(path) not in ENTRY_POINTS], ids=relative
+    ("layer", "path"), layered_files(), ids=[relative(path) for _l, path in layered_files()]
 )
-def test_the_domain_does_not_word_its_messages(path: Path) -> None:
-    """Codes and parameters only: ``i18n`` words them, for the page and the CLI alike."""
+def test_each_layer_imports_only_what_lies_beneath_it(layer: str, path: Path) -> None:
+    allowed = STDLIB | LAYERS[layer]
     offending = [
         f"{relative(path)}:{line} imports {module}"
         for line, module in imported_modules(parse(path))
-        if module == "i18n"
+        if module not in allowed or module in UI_MODULES
     ]
 
     assert offending == []
 
 
-def i18n_files() -> list[Path]:
-    files = sorted(I18N.rglob("*.py"))
-    assert files, "i18n/ has no Python files"
-    return files
-
-
-@pytest.mark.parametrize("path", i18n_files(), ids=relative)
-def test_i18n_serves_the_cli_too_so_it_never_imports_the_ui(path: Path) -> None:
-    allowed = set(sys.stdlib_module_names) | {"babel", "planner", "i18n"}
-    offending = [
-        f"{relative(path)}:{line} imports {module}"
-        for line, module in imported_modules(parse(path))
-        if module in UI_MODULES or module not in allowed
-    ]
-
-    assert offending == []
+def forbidden_files() -> list[tuple[str, Path]]:
+    return [(layer, path) for layer in FORBIDDEN for path in python_files(layer)]
 
 
 @pytest.mark.parametrize(
-    "path",
-    [path for path in planner_files() if relative(path) not in IO_ALLOWED],
-    ids=relative,
+    ("layer", "path"), forbidden_files(), ids=[relative(path) for _l, path in forbidden_files()]
 )
+def test_the_ui_never_reaches_into_the_cli_or_the_database_driver(layer: str, path: Path) -> None:
+    offending = [
+        f"{relative(path)}:{line} imports {module}"
+        for line, module in imported_modules(parse(path))
+        if module in FORBIDDEN[layer]
+    ]
+
+    assert offending == []
+
+
+def test_python_m_planner_only_hands_over_to_the_cli() -> None:
+    modules = {module for _line, module in imported_modules(parse(ROOT / MAIN))}
+
+    assert modules == {"cli"}
+
+
+@pytest.mark.parametrize("path", planner_files(), ids=relative)
 def test_planner_does_no_file_or_database_io(path: Path) -> None:
     tree = parse(path)
 
@@ -188,8 +195,8 @@ def test_the_checker_finds_every_kind_of_import() -> None:
 
 
 def test_the_checks_see_real_imports() -> None:
-    """Guard against a checker that finds nothing: cli.py does import pathlib."""
-    modules = {module for _line, module in imported_modules(parse(PLANNER / "cli.py"))}
+    """Guard against a checker that finds nothing: the CLI does import pathlib."""
+    modules = {module for _line, module in imported_modules(parse(ROOT / "cli" / "main.py"))}
 
     assert {"pathlib", "argparse", "planner"} <= modules
 

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from babel.messages.pofile import read_po
 
+from cli import main as cli
 from i18n import domain
 from i18n.catalogue import po_path
 from i18n.domain import (
@@ -39,7 +40,7 @@ from i18n.domain import (
     warning_source,
 )
 from i18n.formats import Formats
-from planner import benchmarks, cli
+from planner import benchmarks
 from planner.benchmarks import BENCHMARKS, WARNING_CODES, BenchmarkWarning, check_benchmarks
 from planner.errors import RULE, FieldProblem, PlanInvalid, PlannerError, parse_plan_json
 from planner.funnel import plan_backwards, project_forwards
@@ -154,6 +155,12 @@ def _argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
     return next((kw.value for kw in call.keywords if kw.arg == keyword), None)
 
 
+def _reporting_sources() -> list[Path]:
+    """The domain and the entry points that make reports (``__main__`` runs the CLI)."""
+    paths = [*sorted(PLANNER.rglob("*.py")), *sorted((ROOT / "cli").rglob("*.py"))]
+    return [path for path in paths if path.name != "__main__.py"]
+
+
 @functools.cache
 def codes_in_source() -> dict[str, set[str]]:
     """What each kind of report is coded as, wherever the planner's source makes one."""
@@ -172,10 +179,8 @@ def codes_in_source() -> dict[str, set[str]]:
         "PlannerError": [("infeasible", 99, "code"), ("hint", 99, "hint_code")],
         "model_construct": [("warning", 99, "code")],
     }
-    for path in sorted(PLANNER.glob("*.py")):
-        if path.name == "__main__.py":  # runs the CLI when imported; it makes no report
-            continue
-        module = importlib.import_module(f"planner.{path.stem}")
+    for path in _reporting_sources():
+        module = importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for call, scope in _calls(tree):
             name = call.func.attr if isinstance(call.func, ast.Attribute) else None

@@ -1,6 +1,6 @@
 """``python -m planner``: JSON in, JSON out, exit 2 with one line per problem on bad input.
 
-Most tests call ``planner.cli.main`` in-process for speed; the ones about the process itself
+Most tests call ``cli.main.main`` in-process for speed; the ones about the process itself
 (closed standard input, an unwritable standard output) run the real module.
 """
 
@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import planner.cli
-from planner.cli import EXIT_INVALID, EXIT_OK, EXIT_UNEXPECTED, MAX_PLAN_FILE_BYTES, main
+import cli.main
+from cli.main import EXIT_INVALID, EXIT_OK, EXIT_UNEXPECTED, MAX_PLAN_FILE_BYTES, main
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "q1-store-plan.json"
@@ -572,7 +572,7 @@ def test_unexpected_errors_are_one_line_and_exit_1(monkeypatch: pytest.MonkeyPat
     def explode(_plan: Any) -> None:
         raise RuntimeError("boom\nTraceback (most recent call last):\x1b[2J")
 
-    monkeypatch.setattr(planner.cli, "plan_backwards", explode)
+    monkeypatch.setattr(cli.main, "plan_backwards", explode)
 
     status, out, err = run("plan", str(EXAMPLE))
 
@@ -588,7 +588,7 @@ def test_ctrl_c_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupt(_plan: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(planner.cli, "plan_backwards", interrupt)
+    monkeypatch.setattr(cli.main, "plan_backwards", interrupt)
 
     status, out, err = run("plan", str(EXAMPLE))
 
@@ -604,7 +604,7 @@ def test_a_number_beyond_a_float_as_the_whole_file(tmp_path: Path) -> None:
 
 def test_a_result_that_is_not_finite_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever the arithmetic returns, the CLI never prints NaN or Infinity as JSON."""
-    monkeypatch.setattr(planner.cli, "_warnings", lambda _plan, _formats: [float("inf")])
+    monkeypatch.setattr(cli.main, "_warnings", lambda _plan, _formats: [float("inf")])
 
     status, out, err = run("plan", str(EXAMPLE))
 
@@ -765,7 +765,7 @@ def test_ctrl_c_in_arabic(monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupt(_plan: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(planner.cli, "plan_backwards", interrupt)
+    monkeypatch.setattr(cli.main, "plan_backwards", interrupt)
 
     assert run("plan", str(EXAMPLE), "--lang", "ar")[2] == "أُوقف التشغيل\n"
 
@@ -792,7 +792,7 @@ def test_an_unknown_language_is_a_usage_error(capsys: pytest.CaptureFixture[str]
 def test_the_language_is_read_before_the_arguments_are_parsed(
     argv: list[str], language: str
 ) -> None:
-    assert planner.cli.language_of(argv) == language
+    assert cli.main.language_of(argv) == language
 
 
 def test_standard_output_closed_in_arabic() -> None:

@@ -7,8 +7,6 @@ terminal unescaped.
 
 Problems, warnings and hints are worded by ``i18n.domain``: in English, as the planner has
 always said them, or in Arabic with ``--lang ar`` (argparse's own usage and help stay English).
-An entry point, this module (with ``__main__``) is the only one under ``planner/`` that may
-import ``i18n``.
 """
 
 from __future__ import annotations
