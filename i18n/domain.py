@@ -122,6 +122,9 @@ _SIMPLE = {
     "empty": N_("must not be empty"),
     "stage_count": N_("must have {low} to {high} stages, got {got}"),
     "plan_not_an_object": N_("must be a JSON object, got {got}"),
+    "schema_too_new": N_(
+        "is {got}, newer than this planner reads (up to {supported}); update the planner"
+    ),
     "encoding": N_("is {encoding}; save it as UTF-8"),
     "not_utf8": N_(
         "is not UTF-8: invalid byte {byte} at line {line}, column {column}; save it as UTF-8"

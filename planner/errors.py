@@ -30,7 +30,8 @@ from typing import Any, NoReturn
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from planner.models import RULES_ERROR, Plan
+from planner.migrations import SchemaTooNew, migrate
+from planner.models import PLAN_SCHEMA_VERSION, RULES_ERROR, Plan
 from planner.types import format_number, printable
 
 FILE = "(file)"
@@ -272,7 +273,14 @@ def parse_plan(data: Any) -> Plan:
         message = f"must be a JSON object, got {shown}"
         raise PlanInvalid([FieldProblem(PLAN, message, "plan_not_an_object", {"got": shown})])
     try:
-        return Plan.model_validate(data)
+        return Plan.model_validate(migrate(data))
+    except SchemaTooNew as newer:
+        message = (
+            f"is {newer.version}, newer than this planner reads (up to {PLAN_SCHEMA_VERSION}); "
+            "update the planner"
+        )
+        context = {"got": newer.version, "supported": PLAN_SCHEMA_VERSION}
+        raise PlanInvalid([FieldProblem("schema_version", message, "schema_too_new", context)])
     except ValidationError as error:
         raise PlanInvalid(problems_from(error)) from None
 

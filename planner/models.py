@@ -21,6 +21,7 @@ from planner.types import (
     CurrencyCode,
     Money,
     Name,
+    Notes,
     OrdersPerCustomer,
     PlanDate,
     Rate,
@@ -31,7 +32,7 @@ from planner.types import (
 MIN_STAGES = 2
 MAX_STAGES = 8
 MAX_PERIOD_YEARS = 3
-PLAN_SCHEMA_VERSION: Literal[1] = 1
+PLAN_SCHEMA_VERSION: Literal[2] = 2
 RULES_ERROR = "plan_rules"
 
 
@@ -177,10 +178,14 @@ class ReturningCustomers(Model):
 class Plan(Model):
     """A revenue goal for a period and the funnel that must deliver it."""
 
-    schema_version: Literal[1] = Field(
-        default=PLAN_SCHEMA_VERSION, description="Version of the plan-file format."
+    schema_version: Literal[2] = Field(
+        default=PLAN_SCHEMA_VERSION,
+        description="Version of the plan-file format; older files are migrated when read.",
     )
     name: Name = Field(default="Untitled plan", description="Name shown on the plan.")
+    description: Notes = Field(
+        default="", description="What the plan assumes or was agreed for, in a few lines."
+    )
     currency: CurrencyCode = "USD"
     period: Period
     revenue_target: Money = Field(description="Revenue to reach within the period.")

@@ -338,3 +338,15 @@ def _plain_text(text: str) -> str:
 
 Name = Annotated[str, Field(max_length=80), AfterValidator(_plain_text)]
 """A stage, plan or paid-stage name: 1–80 characters, none of them a control character."""
+
+
+def _lines_of_text(text: str) -> str:
+    """Free text may run over several lines; any other control character is refused."""
+    for line in text.split("\n"):
+        if line:
+            _plain_text(line.removesuffix("\r"))
+    return text
+
+
+Notes = Annotated[str, Field(max_length=1000), AfterValidator(_lines_of_text)]
+"""Free text about a plan: up to 1,000 characters over any number of lines, or empty."""
