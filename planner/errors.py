@@ -280,7 +280,9 @@ def parse_plan(data: Any) -> Plan:
             "update the planner"
         )
         context = {"got": newer.version, "supported": PLAN_SCHEMA_VERSION}
-        raise PlanInvalid([FieldProblem("schema_version", message, "schema_too_new", context)])
+        raise PlanInvalid(
+            [FieldProblem("schema_version", message, "schema_too_new", context)]
+        ) from None
     except ValidationError as error:
         raise PlanInvalid(problems_from(error)) from None
 
