@@ -8,13 +8,13 @@ PORT ?= 8501
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test lint unit bench browser clean messages
+.PHONY: run test lint unit bench browser postgres clean messages
 
 run: $(RUNTIME_STAMP)
 	$(PY) -m streamlit run app.py --server.address=127.0.0.1 --server.port=$(PORT) \
 		--browser.gatherUsageStats=false
 
-test: $(DEV_STAMP) browser lint
+test: $(DEV_STAMP) browser postgres lint
 	$(PY) -m pytest
 
 lint: $(DEV_STAMP)
@@ -23,15 +23,20 @@ lint: $(DEV_STAMP)
 	$(PY) -m mypy
 
 # Everything except the browser journeys: quick feedback while working.
-unit: $(DEV_STAMP)
+unit: $(DEV_STAMP) postgres
 	$(PY) -m pytest -m "not e2e"
 
 bench: $(RUNTIME_STAMP)
 	$(PY) bench/solve.py
 	$(PY) bench/page_rerun.py
+	$(PY) bench/store.py
 
 browser:
 	bash scripts/install-browser.sh
+
+# PostgreSQL for the plan store's tests (they start a throwaway server of their own).
+postgres:
+	bash scripts/install-postgres.sh
 
 # After adding or changing a user-facing string: refresh the templates and the Arabic
 # catalogues (new strings arrive untranslated; tests/i18n fails until they are translated).

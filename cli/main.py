@@ -7,6 +7,8 @@ terminal unescaped.
 
 Problems, warnings and hints are worded by ``i18n.domain``: in English, as the planner has
 always said them, or in Arabic with ``--lang ar`` (argparse's own usage and help stay English).
+
+``plans`` (``cli.plans``) stores plan files in the plan store and reads them back.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+from cli.plans import Rendered, add_plans_command, store_error_line
 from i18n.catalogue import translate
 from i18n.domain import (
     CLI_CANT_WRITE,
@@ -38,6 +41,7 @@ from planner.funnel import plan_backwards, project_forwards
 from planner.models import Plan
 from planner.results import Driver
 from planner.types import printable
+from storage.records import StoreError
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
@@ -129,10 +133,14 @@ def _run(
 ) -> int:
     try:
         args = _parser().parse_args(argv)
-        text = _to_json(args.command(args, formats))
+        output = args.command(args, formats)
+        text = output.text if isinstance(output, Rendered) else _to_json(output)
         _write(stdout, text)
     except PlanInvalid as invalid:
         _report(stderr, invalid.problems, formats)
+        return EXIT_INVALID
+    except StoreError as error:
+        _say(stderr, store_error_line(error, formats))
         return EXIT_INVALID
     except PlannerError as error:
         _say(stderr, infeasible_text(error, formats))
@@ -250,6 +258,7 @@ def _parser() -> argparse.ArgumentParser:
         "schema", help="print the plan file's JSON schema", parents=[language]
     )
     schema.set_defaults(command=lambda _args, _formats: Plan.model_json_schema())
+    add_plans_command(commands, [language])
     return parser
 
 

@@ -1,10 +1,11 @@
-"""Shared fixtures: the example plan file from the README, as data and as a model."""
+"""Shared fixtures: the README's example plan file, as data and as a model; a PostgreSQL server."""
 
 from __future__ import annotations
 
 import copy
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from hypothesis import settings
 
 from planner.errors import parse_plan
 from planner.models import Plan
+from tests.postgres_server import PostgresMissing, binaries, postgres_server
 
 # CI explores the same examples on every run, so a red build is reproducible; a developer's
 # runs keep exploring new ones (and the failing example is printed to replay it).
@@ -34,3 +36,17 @@ def example_plan_data() -> dict[str, Any]:
 def example_plan(example_plan_data: dict[str, Any]) -> Plan:
     """The README's plan file, validated."""
     return parse_plan(example_plan_data)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL server for the session (``tests/postgres_server.py``).
+
+    Never skipped: the store must work on PostgreSQL, so a machine without it fails.
+    """
+    try:
+        binaries()
+    except PostgresMissing as missing:
+        pytest.fail(str(missing), pytrace=False)
+    with postgres_server() as url:
+        yield url

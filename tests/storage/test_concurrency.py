@@ -1,0 +1,116 @@
+"""Many writers at once: every save lands exactly once, or is told it lost.
+
+The invariant, from the store's contract (optimistic concurrency, ``storage/store.py``): after
+N writers have each saved K versions of one plan from version 1, retrying after each
+conflict, the plan is at version 1 + N·K; the version numbers the writers were given are
+exactly 2..1+N·K, each once; each stored version holds what the writer given that number
+saved (no save overwrote another); and each conflict named a version newer than the one the
+writer started from.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from planner.models import Plan
+from storage.store import PlanStore
+from tests.storage.workers import (
+    Saves,
+    open_and_create,
+    save_versions,
+    save_versions_in_own_store,
+)
+
+THREADS = 20
+SAVES_PER_THREAD = 3
+PROCESSES = 4
+SAVES_PER_PROCESS = 5
+
+
+def assert_every_save_landed_once(store: PlanStore, plan_id: int, writers: list[Saves]) -> None:
+    saved = [(number, name) for saves in writers for number, name in saves.saved.items()]
+    numbers = sorted(number for number, _name in saved)
+    total = sum(len(saves.saved) for saves in writers)
+
+    assert numbers == list(range(2, 2 + total)), "a version number skipped or given twice"
+    assert [version.number for version in store.history(plan_id)] == list(range(1 + total, 0, -1))
+    for number, name in saved:
+        assert store.load(plan_id, number).plan.name == name
+    for saves in writers:
+        assert all(told > started for started, told in saves.conflicts)
+
+
+def test_twenty_threads_saving_one_plan(store: PlanStore, example_plan: Plan) -> None:
+    plan_id = store.create(example_plan, author="setup").plan_id
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        futures = [
+            pool.submit(save_versions, store, plan_id, SAVES_PER_THREAD, f"thread {n}")
+            for n in range(THREADS)
+        ]
+        writers = [future.result(timeout=120) for future in futures]
+
+    assert_every_save_landed_once(store, plan_id, writers)
+    assert store.summary(plan_id).latest_version == 1 + THREADS * SAVES_PER_THREAD
+    # 20 writers on one plan must have collided; each collision was reported, none lost.
+    assert sum(len(saves.conflicts) for saves in writers) > 0
+
+
+def test_twenty_threads_saving_their_own_plans(store: PlanStore, example_plan: Plan) -> None:
+    ids = [store.create(example_plan, author=f"thread {n}").plan_id for n in range(THREADS)]
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        futures = [
+            pool.submit(save_versions, store, plan_id, SAVES_PER_THREAD, f"thread {n}")
+            for n, plan_id in enumerate(ids)
+        ]
+        writers = [future.result(timeout=120) for future in futures]
+
+    for plan_id, saves in zip(ids, writers, strict=True):
+        assert_every_save_landed_once(store, plan_id, [saves])
+        assert saves.conflicts == []  # nobody else writes these plans
+
+
+def test_twenty_threads_opening_a_new_database_at_once(database: str) -> None:
+    """Each open migrates (or finds the schema already there); none fails, one schema."""
+    with ThreadPoolExecutor(THREADS) as pool:
+        ids = list(pool.map(open_and_create, [database] * THREADS, map(str, range(THREADS))))
+
+    assert sorted(ids) == list(range(1, THREADS + 1))
+    engine = create_engine(database)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).all() == [
+            ("0001",)
+        ]
+    engine.dispose()
+
+
+def test_processes_saving_one_plan_in_one_sqlite_file(tmp_path: Path, example_plan: Plan) -> None:
+    url = f"sqlite:///{tmp_path / 'plans.db'}"
+    with PlanStore.open(url) as store:
+        plan_id = store.create(example_plan, author="setup").plan_id
+
+    spawn = multiprocessing.get_context("spawn")  # a fresh interpreter, as another user's app
+    arguments = [(url, plan_id, SAVES_PER_PROCESS, f"process {n}") for n in range(PROCESSES)]
+    with spawn.Pool(PROCESSES) as pool:
+        writers = pool.starmap(save_versions_in_own_store, arguments)
+
+    with PlanStore.open(url) as store:
+        assert_every_save_landed_once(store, plan_id, writers)
+        assert store.summary(plan_id).latest_version == 1 + PROCESSES * SAVES_PER_PROCESS
+
+
+def test_processes_opening_a_new_sqlite_file_at_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new' / 'plans.db'}"
+
+    spawn = multiprocessing.get_context("spawn")
+    with spawn.Pool(PROCESSES) as pool:
+        ids = pool.starmap(open_and_create, [(url, f"process {n}") for n in range(PROCESSES)])
+
+    assert sorted(ids) == list(range(1, PROCESSES + 1))
+    with PlanStore.open(url) as store:
+        assert len(store.list_plans()) == PROCESSES
