@@ -149,10 +149,23 @@ _SIMPLE = {
     "stdin_closed": N_(
         "can't be read: standard input is closed; give a file name, or pipe the plan in"
     ),
+    # Reported about a link that carries a plan (files.links).
+    "link_empty": N_("is empty: the link holds no plan"),
+    "link_too_long": N_("is {length} characters long; a plan link holds at most {limit}"),
+    "link_not_base64": N_(
+        "has {character} at character {position}; a plan link holds only letters, digits, "
+        "'-' and '_'"
+    ),
+    "link_truncated": N_("is cut short: a character is missing at its end"),
+    "link_not_canonical": N_(
+        "has been altered: its last character is not one a plan link ends with"
+    ),
+    "link_not_utf8": N_("does not hold UTF-8 text: invalid byte {byte} at byte {position}"),
     # Reported by the page about its own inputs (the Year, a forward amount).
     "whole_year": N_("must be a whole year from {min_year} to {max_year}, got {got}"),
     "amount_too_large": N_("is too large to work with; enter a smaller amount"),
 }
+_LINK_CODES = frozenset(code for code in _SIMPLE if code.startswith("link_"))
 STRING_TOO_LONG = N_("must be at most {max_length} characters long, got {length}")
 UNKNOWN_FIELD_SUGGESTION = N_("unknown field; did you mean '{suggestion}'?")
 UNKNOWN_FIELD_KNOWN = N_("unknown field; known fields: {known}")
@@ -509,8 +522,9 @@ def _simple(reader: _Reader, code: str, context: Mapping[str, Any]) -> str | Non
     if not placeholders(template) <= context.keys():  # made without what its message needs
         return None
     params = {key: reader.plain(value) for key, value in context.items()}
-    if code == "too_large" and _is_number(context.get("limit")):
-        params["limit"] = reader.grouped(context["limit"])
+    for name in ("limit", "length", "position"):
+        if code in {"too_large", *_LINK_CODES} and _is_number(context.get(name)):
+            params[name] = reader.grouped(context[name])
     return reader.t(template, **params)
 
 

@@ -26,7 +26,7 @@ KEPT_IN_LATIN = {"ROAS", "MER", "CAC", "CPM", "CTR", "AOV", "KPI"}
 KEYWORDS: dict[str, Any] = {**DEFAULT_KEYWORDS, "t": None, "t_plural": (1, 2), "N_": None}
 SOURCES = {
     "app": [("app.py", "python"), ("pages/**.py", "python"), ("ui/**.py", "python")],
-    "planner": [("i18n/**.py", "python")],
+    "planner": [("i18n/**.py", "python"), ("files/**.py", "python")],
 }
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
