@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,8 @@ DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DATABASE_FILE = "plans.db"
 BUSY_TIMEOUT_MS = 30_000
 CONNECT_TIMEOUT_S = 10
-WRITE_OPTION = "planner_write"  # execution option: this transaction writes
+WRITE_OPTION = "planner_write"
+_WAL_RETRY_SECONDS = 0.02  # execution option: this transaction writes
 _PLAIN_POSTGRES = re.compile(r"^postgres(?:ql)?://")
 _PASSWORD_IN_URL = re.compile(r"(://[^:/@]*:)[^@]*@")
 
@@ -95,10 +98,29 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     try:
         # The busy timeout first: switching a new file to WAL may wait for another process.
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _use_write_ahead_log(cursor)
         cursor.execute("PRAGMA foreign_keys = ON")
     finally:
         cursor.close()
+
+
+def _use_write_ahead_log(cursor: Any) -> None:
+    """Switch the file to WAL once (the mode is kept in the file), waiting out other openers.
+
+    Changing the journal mode needs the file to itself, and SQLite refuses at once with
+    "database is locked", without its busy handler, when several connections open a new file
+    at the same moment; so the switch is retried until the busy timeout has passed.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(_WAL_RETRY_SECONDS)
 
 
 def _begin_sqlite_transaction(connection: Connection) -> None:

@@ -10,7 +10,7 @@ writer started from.
 
 from __future__ import annotations
 
-import multiprocessing
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,12 +18,8 @@ from sqlalchemy import create_engine, text
 
 from planner.models import Plan
 from storage.store import PlanStore
-from tests.storage.workers import (
-    Saves,
-    open_and_create,
-    save_versions,
-    save_versions_in_own_store,
-)
+from tests.conftest import ROOT
+from tests.storage.workers import Saves, command, open_and_create, save_versions, saves_from_json
 
 THREADS = 20
 SAVES_PER_THREAD = 3
@@ -89,15 +85,30 @@ def test_twenty_threads_opening_a_new_database_at_once(database: str) -> None:
     engine.dispose()
 
 
+def run_together(commands: list[list[str]]) -> list[str]:
+    """Run the workers at the same time, each in a process of its own; their outputs."""
+    processes = [
+        subprocess.Popen(command(arguments), cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        for arguments in commands
+    ]
+    outputs = [process.communicate(timeout=120)[0] for process in processes]
+    assert [process.returncode for process in processes] == [0] * len(processes)
+    return outputs
+
+
 def test_processes_saving_one_plan_in_one_sqlite_file(tmp_path: Path, example_plan: Plan) -> None:
     url = f"sqlite:///{tmp_path / 'plans.db'}"
     with PlanStore.open(url) as store:
         plan_id = store.create(example_plan, author="setup").plan_id
 
-    spawn = multiprocessing.get_context("spawn")  # a fresh interpreter, as another user's app
-    arguments = [(url, plan_id, SAVES_PER_PROCESS, f"process {n}") for n in range(PROCESSES)]
-    with spawn.Pool(PROCESSES) as pool:
-        writers = pool.starmap(save_versions_in_own_store, arguments)
+    # Fresh interpreters, as other users' apps would be.
+    outputs = run_together(
+        [
+            ["save", url, str(plan_id), str(SAVES_PER_PROCESS), f"process {n}"]
+            for n in range(PROCESSES)
+        ]
+    )
+    writers = [saves_from_json(output) for output in outputs]
 
     with PlanStore.open(url) as store:
         assert_every_save_landed_once(store, plan_id, writers)
@@ -107,9 +118,8 @@ def test_processes_saving_one_plan_in_one_sqlite_file(tmp_path: Path, example_pl
 def test_processes_opening_a_new_sqlite_file_at_once(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'new' / 'plans.db'}"
 
-    spawn = multiprocessing.get_context("spawn")
-    with spawn.Pool(PROCESSES) as pool:
-        ids = pool.starmap(open_and_create, [(url, f"process {n}") for n in range(PROCESSES)])
+    outputs = run_together([["create", url, f"process {n}"] for n in range(PROCESSES)])
+    ids = [int(output) for output in outputs]
 
     assert sorted(ids) == list(range(1, PROCESSES + 1))
     with PlanStore.open(url) as store:

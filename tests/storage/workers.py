@@ -1,13 +1,19 @@
 """What the concurrency and crash tests run in threads, processes and a killed subprocess.
 
-Kept apart from the tests so a spawned process imports only the store, not pytest.
+Kept apart from the tests so another process imports only the store, not pytest. Other
+processes are started as plain ``python -m tests.storage.workers ...`` commands rather than
+through ``multiprocessing``: a spawned child re-runs the parent's ``__main__``, which after an
+AppTest in the same pytest process is the app script itself.
 
-``python -m tests.storage.workers URL PLAN_ID`` saves versions of one plan until killed,
-printing ``ready`` once the store is open.
+- ``python -m tests.storage.workers URL PLAN_ID`` saves versions of one plan until killed,
+  printing ``ready`` once the store is open;
+- ``... save URL PLAN_ID COUNT AUTHOR`` saves ``COUNT`` versions and prints what it did as
+  JSON; ``... create URL AUTHOR`` opens the store and creates one plan, printing its id.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass, field
 
@@ -64,5 +70,28 @@ def save_until_killed(url: str, plan_id: int) -> None:
             save_versions(store, plan_id, 1, "crash test")
 
 
+def command(arguments: list[str]) -> list[str]:
+    """The command line that runs one of this module's workers in a process of its own."""
+    return [sys.executable, "-m", "tests.storage.workers", *arguments]
+
+
+def _main(arguments: list[str]) -> None:
+    if arguments[0] == "save":
+        url, plan_id, count, author = arguments[1:]
+        saves = save_versions_in_own_store(url, int(plan_id), int(count), author)
+        print(json.dumps({"saved": saves.saved, "conflicts": saves.conflicts}))
+    elif arguments[0] == "create":
+        print(open_and_create(arguments[1], arguments[2]))
+    else:
+        save_until_killed(arguments[0], int(arguments[1]))
+
+
+def saves_from_json(text: str) -> Saves:
+    """A worker's report, read back."""
+    data = json.loads(text)
+    saved = {int(number): name for number, name in data["saved"].items()}
+    return Saves(saved, [(int(a), int(b)) for a, b in data["conflicts"]])
+
+
 if __name__ == "__main__":
-    save_until_killed(sys.argv[1], int(sys.argv[2]))
+    _main(sys.argv[1:])
