@@ -30,6 +30,7 @@ bench: $(RUNTIME_STAMP)
 	$(PY) bench/solve.py
 	$(PY) bench/page_rerun.py
 	$(PY) bench/store.py
+	$(PY) bench/plans_page.py
 
 browser:
 	bash scripts/install-browser.sh

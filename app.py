@@ -11,8 +11,17 @@ st.set_page_config(page_title="Funnel Planner", page_icon="📈", layout="wide")
 i18n.choose_language()
 PAGES = [
     st.Page("pages/plan.py", title=i18n.t("Plan"), icon=":material/target:", default=True),
+    st.Page("pages/plans.py", title=i18n.t("Plans"), icon=":material/folder_open:"),
+    st.Page(
+        "pages/shared.py",
+        title=i18n.t("Shared plan"),
+        icon=":material/share:",
+        url_path="shared",
+        visibility="hidden",
+    ),
 ]
-page = st.navigation(PAGES)
+# Pages in the top bar: the inputs keep the full width a sidebar would take (1024 px screens).
+page = st.navigation(PAGES, position="top")
 layout.apply_direction()
 i18n.language_switch()
 

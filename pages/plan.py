@@ -3,10 +3,11 @@
 import streamlit as st
 
 from planner.results import PlanResult
-from ui import inputs, layout, results, state
+from ui import inputs, layout, results, saved, saving, state
 from ui.format import markdown
 from ui.i18n import t
 from ui.messages import infeasible_text, screen_messages
+from ui.store import plan_store
 
 st.title(t("Plan"))
 st.caption(
@@ -15,6 +16,8 @@ st.caption(
         "budget it needs, or forwards from traffic or a budget to the revenue it brings."
     )
 )
+store = plan_store()
+saved.follow_url(store)
 draft = state.load_draft()
 problems = state.check(draft)
 plan, result = state.last_valid()
@@ -22,6 +25,7 @@ work = state.work(draft, plan, result)
 messages = screen_messages([*problems, *work.problems], draft)
 
 layout.apply_page_style()
+saving.save_bar(store, plan, work.outcome, has_problems=bool(problems))
 results.summary(plan, work.outcome, len(messages))
 inputs_column, results_column = st.columns([5, 7], gap="large")
 with inputs_column:

@@ -54,6 +54,7 @@ RETURNING_ON_KEY = PREFIX + "returning_on"
 # Plain fields: plan-file path → widget key.
 FIELD_KEYS = {
     "name": PREFIX + "name",
+    "description": PREFIX + "description",
     "currency": PREFIX + "currency",
     "revenue_target": PREFIX + "revenue_target",
     "average_order_value": PREFIX + "average_order_value",
@@ -170,6 +171,7 @@ def draft_from_plan(plan: Plan, preset: Mapping[str, str] | None = None) -> dict
     stage_ids = list(range(len(plan.stages)))
     draft: dict[str, Any] = {
         FIELD_KEYS["name"]: plan.name,
+        FIELD_KEYS["description"]: plan.description,
         FIELD_KEYS["currency"]: plan.currency,
         FIELD_KEYS["revenue_target"]: plan.revenue_target,
         FIELD_KEYS["average_order_value"]: plan.average_order_value,
@@ -271,6 +273,7 @@ def plan_data(draft: Mapping[str, Any]) -> dict[str, Any]:
             "orders_per_customer",
         )
     }
+    data["description"] = draft.get(FIELD_KEYS["description"]) or ""
     data["period"] = _period_data(draft)
     data["stages"] = _stages_data(draft)
     if draft.get(FIELD_KEYS["gross_margin"]) is not None:

@@ -11,7 +11,7 @@ Dates are Gregorian, with the language's month names from babel.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 from babel.dates import format_date
 
@@ -87,6 +87,12 @@ def month_name(month: int) -> str:
 def day(value: date) -> str:
     """``March 31, 2027``; ``31 مارس 2027``."""
     return formats().date(value)
+
+
+def moment(value: datetime) -> str:
+    """A saved time in UTC: ``March 31, 2027, 14:05 UTC``, in the reader's digits."""
+    utc = value.astimezone(UTC)
+    return t("{date}, {time} UTC", date=day(utc.date()), time=_digits(utc.strftime("%H:%M")))
 
 
 def quarter_name(quarter: int) -> str:

@@ -22,7 +22,7 @@ from i18n.catalogue import N_
 from planner.models import MAX_STAGES, MIN_STAGES
 from planner.period import MAX_YEAR, MIN_YEAR
 from planner.presets import PRESETS
-from ui import state
+from ui import saved, state
 from ui.draft import (
     APPLIED_PRESET,
     COST_KIND_KEY,
@@ -141,9 +141,7 @@ def draw_inputs(draft: dict[str, Any], messages: Sequence[ScreenMessage]) -> Non
         cost_section(draft, feedback)
     with returning_tab:
         returning_section(draft, feedback)
-    st.button(
-        t("Start again from the demo plan"), key=PREFIX + "reset", on_click=state.reset_to_demo
-    )
+    st.button(t("Start again from the demo plan"), key=PREFIX + "reset", on_click=saved.start_over)
 
 
 def _worded(labels: Mapping[str, str]) -> Callable[[str], str]:
@@ -218,6 +216,15 @@ def goal_section(draft: dict[str, Any], feedback: Feedback) -> None:
             **KEEP,
         )
         show_problem(FIELD_KEYS["currency"], feedback)
+    st.text_area(
+        _label("description"),
+        key=FIELD_KEYS["description"],
+        max_chars=1000,
+        height=68,
+        placeholder=t("What the plan assumes, or what was agreed"),
+        **KEEP,
+    )
+    show_problem(FIELD_KEYS["description"], feedback)
     currency = _currency(draft)
     number(
         FIELD_KEYS["revenue_target"],

@@ -36,6 +36,7 @@ TAB_MARK = " ⚠"
 
 SOURCE_LABELS = {
     "name": N_("Plan name"),
+    "description": N_("Notes on this plan"),
     "currency": N_("Currency"),
     "revenue_target": N_("Revenue target"),
     "average_order_value": N_("Average order value"),

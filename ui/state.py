@@ -28,7 +28,7 @@ from planner.benchmarks import (
 )
 from planner.errors import FieldProblem, PlanInvalid, parse_plan
 from planner.funnel import plan_backwards
-from planner.models import MAX_STAGES, MIN_STAGES, Plan, Stage
+from planner.models import MAX_STAGES, MIN_STAGES, Period, Plan, Stage
 from planner.presets import ONLINE_STORE, PRESETS, FunnelPreset, demo_plan
 from planner.results import PlanResult
 from ui.draft import (
@@ -47,6 +47,7 @@ from ui.draft import (
     PAID_STAGE_KEY,
     PREFIX,
     PRICE_KEYS,
+    RETURNING_ON_KEY,
     STAGE_IDS,
     Percent,
     Phrase,
@@ -109,9 +110,62 @@ def load_draft() -> dict[str, Any]:
             draft[key] = state[key]
         else:
             state[key] = draft[key]  # re-seed a widget that lost its value, or holds a stale one
-    if draft.get(NAMES_LANGUAGE, "en") != language():
-        _rename_given_names(draft, draft.get(NAMES_LANGUAGE, "en"))
+    names_language = draft.get(NAMES_LANGUAGE, "en")
+    if names_language is not None and names_language != language():
+        _rename_given_names(draft, names_language)
     return draft
+
+
+def open_plan(plan: Plan, *, given_names: bool = False) -> Plan:
+    """Replace every input with ``plan``'s (the input tab stays); return it as the page reads it.
+
+    A saved plan's names are the user's own and never follow a switch of language;
+    ``given_names`` is for a plan just made from the demo or a preset in the reader's language.
+    The returned plan is ``plan`` after the trip through the page's inputs (percentages and
+    back), the reference against which unsaved changes are told.
+    """
+    reset_to_demo()
+    draft = draft_from_plan(plan)
+    draft[NAMES_LANGUAGE] = language() if given_names else None
+    st.session_state[DRAFT_KEY] = draft
+    as_read = parse_plan(plan_data(draft))
+    st.session_state[LAST_VALID_KEY] = (as_read, plan_backwards(as_read))
+    return as_read
+
+
+def demo_in_language() -> Plan:
+    """The demo plan as a new user meets it: named in the reader's language."""
+    return _demo()
+
+
+def preset_plan(preset: FunnelPreset) -> Plan:
+    """The demo's target and period with ``preset``'s funnel, order value, costs and margin."""
+    demo = _demo()
+    cost = preset.acquisition_cost
+    return demo.model_copy(
+        update={
+            "stages": [stage.model_copy(update={"name": t(stage.name)}) for stage in preset.stages],
+            "average_order_value": preset.average_order_value,
+            "orders_per_customer": preset.orders_per_customer,
+            "acquisition_cost": cost.model_copy(update={"stage": t(cost.stage)}),
+            "gross_margin": preset.gross_margin,
+            "returning_customers": None,
+        }
+    )
+
+
+def open_blank(name: str, period: Period) -> None:
+    """Start a plan from nothing but its name and period: every number is left to type."""
+    reset_to_demo()
+    draft = draft_from_plan(_demo().model_copy(update={"name": name, "period": period}))
+    for key in ("revenue_target", "average_order_value", "gross_margin"):
+        draft[FIELD_KEYS[key]] = None
+    for stage_id in draft[STAGE_IDS]:
+        draft[stage_key(stage_id, "rate")] = None
+    draft[COST_ON_KEY] = False
+    draft[RETURNING_ON_KEY] = False
+    draft[NAMES_LANGUAGE] = language()
+    st.session_state[DRAFT_KEY] = draft
 
 
 def _demo() -> Plan:

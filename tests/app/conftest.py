@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from storage.database import DATA_DIR_VARIABLE, DATABASE_URL_VARIABLE
 from tests.app.server_mode import reruns_through_the_frame
 from tests.conftest import ROOT
 
@@ -17,6 +19,15 @@ APP = str(ROOT / "app.py")
 def _server_like_reruns() -> Iterator[None]:
     with reruns_through_the_frame():
         yield
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test saves into a database of its own (an embedded file under ``tmp_path``)."""
+    folder = tmp_path / "data"
+    monkeypatch.delenv(DATABASE_URL_VARIABLE, raising=False)
+    monkeypatch.setenv(DATA_DIR_VARIABLE, str(folder))
+    return folder
 
 
 @pytest.fixture

@@ -57,11 +57,13 @@ class AppServer:
         url: Base URL of the app, e.g. ``http://127.0.0.1:54321``.
         process: The server process.
         log_path: File receiving the server's stdout and stderr.
+        data_dir: The server's own data folder (its plan database), deleted when it stops.
     """
 
     url: str
     process: subprocess.Popen[bytes]
     log_path: Path
+    data_dir: Path | None = None
 
     def output(self, last_chars: int = 20_000) -> str:
         """The end of what the server has printed so far.
@@ -89,6 +91,8 @@ class AppServer:
                 self.process.kill()
                 self.process.wait(timeout=grace_seconds)
         self.log_path.unlink(missing_ok=True)
+        if self.data_dir is not None:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 def free_port() -> int:
@@ -132,12 +136,15 @@ def start_app(timeout_seconds: float = START_TIMEOUT_SECONDS) -> AppServer:
         "--browser.gatherUsageStats=false",
         "--server.fileWatcherType=none",
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # A database of its own: a journey never sees another's plans, nor the developer's.
+    data_dir = Path(tempfile.mkdtemp(prefix="funnel-planner-data-"))
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PLANNER_DATA_DIR": str(data_dir)}
+    env.pop("PLANNER_DATABASE_URL", None)
     with log_file:
         process = subprocess.Popen(
             command, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, env=env
         )
-    server = AppServer(url=url, process=process, log_path=Path(log_file.name))
+    server = AppServer(url=url, process=process, log_path=Path(log_file.name), data_dir=data_dir)
     deadline = time.monotonic() + timeout_seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:

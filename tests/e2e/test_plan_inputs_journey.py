@@ -42,8 +42,14 @@ def open_tab(page: Page, name: str) -> None:
 
 
 def choose(page: Page, key: str, option: str) -> None:
-    """Pick ``option`` in the select box with this key."""
-    keyed(page, key).get_by_role("combobox").click()
+    """Pick ``option`` in the select box with this key.
+
+    The box is scrolled to the middle of the window first: its list of options opens below
+    it, and a box at the window's bottom edge would open it out of reach.
+    """
+    box = keyed(page, key).get_by_role("combobox")
+    box.evaluate("(element) => element.scrollIntoView({block: 'center'})")
+    box.click()
     page.get_by_role("option", name=option, exact=True).click()
     wait_until_idle(page)
 
