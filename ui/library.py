@@ -93,7 +93,10 @@ def new_plan(store: PlanStore) -> str | None:
     with st.expander(t("New plan"), icon=":material/add:"):
         st.text_input(t("Plan name"), key=NEW_NAME_KEY, max_chars=80)
         st.selectbox(t("Start from"), STARTS, format_func=_start_label, key=NEW_START_KEY)
-        if st.button(t("Create and open"), type="primary", key="library.create"):
+        allowed = saved.may_replace_inputs("library.replace_for_new")
+        if st.button(
+            t("Create and open"), type="primary", key="library.create", disabled=not allowed
+        ):
             return _create(store)
     return None
 

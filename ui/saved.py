@@ -17,6 +17,7 @@ from planner.models import Plan
 from storage.records import PlanNotFound, StoreError, VersionConflict, VersionInfo
 from storage.store import PlanStore
 from ui import state
+from ui.i18n import t
 from ui.store import store_error_text
 
 OPEN_KEY = "saved.open"
@@ -94,6 +95,17 @@ def remember_dirty(dirty: bool) -> None:
 def is_dirty() -> bool:
     """True when the Plan page last showed unsaved changes."""
     return bool(st.session_state.get(DIRTY_KEY))
+
+
+def may_replace_inputs(key: str) -> bool:
+    """True when the Plan page's inputs may be replaced: nothing unsaved, or the user agreed.
+
+    With unsaved changes it draws a warning and a box to tick, keyed ``key``.
+    """
+    if not is_dirty():
+        return True
+    st.warning(t("The Plan page has unsaved changes; this replaces them."), icon="⚠️")
+    return bool(st.checkbox(t("Replace my unsaved changes"), key=key))
 
 
 def has_unsaved_changes(plan: Plan, has_problems: bool) -> bool:

@@ -229,6 +229,13 @@ def funnel_csv(plan: Plan, outcome: PlanResult | Projection, reader: Formats) ->
     return forward_csv(plan, outcome, reader)
 
 
+def summary_csv(plan: Plan, outcome: PlanResult | Projection, reader: Formats) -> bytes:
+    """The headline metrics (revenue, customers, budget, CAC, ROAS...), as CSV."""
+    from files.tables import summary_csv as build
+
+    return build(plan, outcome, reader)
+
+
 def plan_json(plan: Plan) -> str:
     """The plan file, as the CLI reads it."""
     return plan.model_dump_json(indent=2) + "\n"
@@ -253,7 +260,9 @@ def _exports(plan: Plan, outcome: PlanResult | Projection | None, has_problems: 
         label = t("Funnel table (CSV)")
         if isinstance(outcome, Projection):
             label = t("Projection table (CSV)")
-        downloads.append((label, lambda: funnel_csv(plan, table, reader), "csv", CSV))
+        downloads.append((label, lambda: funnel_csv(plan, table, reader), "funnel.csv", CSV))
+        summary = t("Summary metrics (CSV)")
+        downloads.append((summary, lambda: summary_csv(plan, table, reader), "summary.csv", CSV))
     for index, (label, data, extension, mime) in enumerate(downloads):
         st.download_button(
             label,

@@ -78,7 +78,10 @@ def view(shared: Shared) -> None:
     results.summary(plan, result, 0)
     warnings, _matches = state.benchmarks(plan)
     results.backward(plan, result, warnings)
-    if st.button(t("Open a copy in the planner"), type="primary", key="shared.copy"):
+    allowed = saved.may_replace_inputs("shared.replace")
+    if st.button(
+        t("Open a copy in the planner"), type="primary", key="shared.copy", disabled=not allowed
+    ):
         saved.start_unsaved(plan)
         st.switch_page(PLAN_PAGE)
 

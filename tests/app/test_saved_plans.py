@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from planner.presets import demo_plan
 from storage.store import PlanStore
+from tests.conftest import ROOT
 
 PLANS_PAGE = "pages/plans.py"
 
@@ -261,3 +262,83 @@ def test_search_narrows_the_list(app: AppTest, store: PlanStore) -> None:
         "Spring sale",
         "Summer sale",
     ]
+
+
+def test_rename_makes_a_version_and_names_who_renamed(app: AppTest, store: PlanStore) -> None:
+    save(app)
+    plans = plans_page(app)
+    plan_id = store.list_plans()[0].id
+
+    plans.text_input(key=f"library.rename.{plan_id}").input("Q1 as agreed").run()
+    plans.button(key="library.rename_button").click().run()
+
+    assert store.summary(plan_id).name == "Q1 as agreed"
+    [latest, _first] = store.history(plan_id)
+    assert (latest.number, latest.author, latest.note) == (2, "Amira", "Renamed from 'Demo store'")
+
+
+def test_a_plan_file_is_imported_and_a_bad_one_is_named_field_by_field(
+    app: AppTest, store: PlanStore
+) -> None:
+    plans = plans_page(app)
+    plans.text_input(key="saved.author").input("Amira").run()
+    bad = b'{"name": "Broken", "revenue_target": -5}'
+    plans.file_uploader(key="library.import").upload("broken.json", bad, "application/json")
+    plans.run()
+
+    assert "nothing was imported" in texts(plans.error)
+    assert "revenue_target" in "\n".join(str(item.value) for item in plans.markdown)
+    assert store.list_plans() == []
+
+    good = (ROOT / "tests" / "unit" / "data" / "plan-schema-1.json").read_bytes()
+    plans.file_uploader(key="library.import").upload("q1.json", good, "application/json")
+    plans.run()
+    plans.button(key="library.import_button").click().run()
+
+    [imported] = store.list_plans()
+    assert imported.name == "Q1 store plan"
+    assert store.load(imported.id).plan.schema_version == 2
+
+
+def test_a_read_only_link_shows_the_version_until_it_is_revoked(
+    open_app: Callable[..., AppTest], store: PlanStore
+) -> None:
+    plan_id = store.create(demo_plan(), author="Amira").plan_id
+    link = store.share(plan_id, 1, author="Amira")
+
+    shared = open_app(token=link.token).switch_page("pages/shared.py").run()
+
+    assert not shared.exception
+    assert [heading.value for heading in shared.title] == ["Demo store"]
+    assert "version 1, saved by Amira" in texts(shared.caption)
+
+    store.revoke(link.token)
+    again = open_app(token=link.token).switch_page("pages/shared.py").run()
+
+    assert "This link is not valid" in texts(again.error)
+
+
+def test_a_link_with_a_tampered_plan_is_named_not_run(open_app: Callable[..., AppTest]) -> None:
+    shared = open_app(p="eyJuYW1lIjoiWCJ9").switch_page("pages/shared.py").run()
+
+    assert not shared.exception
+    assert "This link does not hold a valid plan" in texts(shared.error)
+    assert "revenue_target" in "\n".join(str(item.value) for item in shared.markdown)
+
+
+def test_unsaved_changes_are_replaced_only_when_the_user_agrees(
+    app: AppTest, store: PlanStore
+) -> None:
+    save(app)
+    app.number_input(key="plan.revenue_target").set_value(175_000).run()
+    plans = plans_page(app)
+    plans.text_input(key="library.new_name").input("Another plan").run()
+
+    assert plans.button(key="library.create").disabled
+    assert "unsaved changes" in texts(plans.warning)
+
+    plans.checkbox(key="library.replace_for_new").check().run()
+    plans.button(key="library.create").click().run()
+
+    assert plans.text_input(key="plan.name").value == "Another plan"
+    assert store.load(store.find("Demo store")).plan.revenue_target == 120_000
