@@ -4,10 +4,11 @@ import time
 
 import streamlit as st
 
-from ui import i18n, layout, timing
+from ui import frame, i18n, layout, timing
 
 # An emoji favicon is drawn in the browser; a material one is fetched from a font server.
 st.set_page_config(page_title="Funnel Planner", page_icon="📈", layout="wide")
+framing = frame.framed_run()
 i18n.choose_language()
 PAGES = [
     st.Page("pages/plan.py", title=i18n.t("Plan"), icon=":material/target:", default=True),
@@ -31,3 +32,4 @@ try:
 finally:
     timing.record(page.title, time.perf_counter() - started)
     i18n.end_of_run()
+    frame.end_of_frame(framing)

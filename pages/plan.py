@@ -3,11 +3,13 @@
 import streamlit as st
 
 from planner.results import PlanResult
-from ui import inputs, layout, results, saved, saving, state
+from ui import frame, inputs, layout, results, saved, saving, state
 from ui.format import markdown
 from ui.i18n import t
 from ui.messages import infeasible_text, screen_messages
 from ui.store import plan_store
+
+frame.require_frame()
 
 st.title(t("Plan"))
 st.caption(

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from ui import layout, library, saving
+from ui import frame, layout, library, saving
 from ui.i18n import t
 from ui.store import plan_store
+
+frame.require_frame()
 
 st.title(t("Plans"))
 st.caption(

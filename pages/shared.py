@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from ui import layout, sharing
+from ui import frame, layout, sharing
 from ui.i18n import t
 from ui.store import plan_store
+
+frame.require_frame()
 
 layout.apply_page_style()
 token = st.query_params.get("token")

@@ -257,3 +257,18 @@ def test_every_registered_page_exists() -> None:
     registered = registered_pages(app_tree())
 
     assert {page for page in registered if not (ROOT / page).is_file()} == set()
+
+
+@pytest.mark.parametrize("path", sorted(PAGES.glob("*.py")), ids=relative)
+def test_every_page_first_makes_sure_it_runs_inside_the_frame(path: Path) -> None:
+    """``frame.require_frame()`` before anything is drawn (see ``ui/frame.py``)."""
+    body = [
+        node
+        for node in parse(path).body
+        if not isinstance(node, ast.Import | ast.ImportFrom)
+        and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+    ]
+    first = body[0]
+
+    assert isinstance(first, ast.Expr)
+    assert ast.unparse(first) == "frame.require_frame()"

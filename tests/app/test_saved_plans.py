@@ -342,3 +342,25 @@ def test_unsaved_changes_are_replaced_only_when_the_user_agrees(
 
     assert plans.text_input(key="plan.name").value == "Another plan"
     assert store.load(store.find("Demo store")).plan.revenue_target == 120_000
+
+
+def test_an_unreachable_database_is_said_and_the_plan_page_still_works(
+    open_app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Port 1 on loopback refuses at once: the store can't open, the planner goes on."""
+    monkeypatch.setenv("PLANNER_DATABASE_URL", "postgresql://planner:secret@127.0.0.1:1/plans")
+
+    app = open_app()
+
+    assert not app.exception
+    [error] = app.error
+    assert "Saved plans are unavailable" in error.value
+    assert "secret" not in error.value
+    assert "Saving is off until the database is back." in texts(app.caption)
+    app.number_input(key="plan.revenue_target").set_value(240_000).run()
+    assert not app.exception
+
+    plans = plans_page(app)
+
+    assert not plans.exception
+    assert "Saved plans are unavailable" in texts(plans.error)

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from .harness import wait_until_idle
+from files.links import encode_plan
+from planner.presets import demo_plan
+
+from .harness import running_app, wait_until_idle
 from .test_plan_journey import metric_value
 
 
@@ -78,3 +81,24 @@ def test_a_link_with_the_plan_inside_opens_it_read_only(page: Page) -> None:
     expect(page.get_by_role("heading", name="Demo store")).to_be_visible()
     expect(page.get_by_text("read-only")).to_be_visible()
     expect(metric_value(page, "Sessions needed")).to_have_text("85,834")
+
+
+def test_a_fresh_server_s_first_visit_by_a_shared_link_opens_inside_the_app(
+    browser: Browser,
+) -> None:
+    """A first visit straight to /shared still gets the frame (see ``ui/frame.py``).
+
+    Streamlit reads ``pages/`` as its old multipage mode until ``st.navigation`` has run once.
+    """
+    with running_app() as fresh:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        try:
+            page = context.new_page()
+            page.goto(f"{fresh.url}/shared?p={encode_plan(demo_plan())}", timeout=45_000)
+            wait_until_idle(page, timeout_ms=45_000)
+
+            expect(page.get_by_role("heading", name="Demo store")).to_be_visible()
+            expect(page.get_by_text("العربية")).to_be_visible()  # the frame's language switch
+            expect(page.get_by_test_id("stSidebarNavItems")).to_have_count(0)
+        finally:
+            context.close()
