@@ -30,6 +30,9 @@ def field_errors(page: Page) -> Locator:
     return page.get_by_test_id("stAlertContentError")
 
 
+TAB_RERUN_GRACE_MS = 400
+
+
 def type_into(page: Page, field: Locator, text: str) -> None:
     """Replace the field's text and press Enter, as a user does."""
     field.fill(text)
@@ -37,7 +40,15 @@ def type_into(page: Page, field: Locator, text: str) -> None:
 
 
 def open_tab(page: Page, name: str) -> None:
-    page.get_by_role("tab", name=re.compile(f"^{re.escape(name)}")).click()
+    """Open an input tab and let the rerun it starts finish before anything is typed.
+
+    The tab reruns the script on change; right after the click the app may not show it is
+    running yet, and a value typed during that rerun is overwritten when it ends.
+    """
+    tab = page.get_by_role("tab", name=re.compile(f"^{re.escape(name)}"))
+    tab.click()
+    expect(tab).to_have_attribute("aria-selected", "true")
+    page.wait_for_timeout(TAB_RERUN_GRACE_MS)
     wait_until_idle(page)
 
 
