@@ -31,6 +31,7 @@ bench: $(RUNTIME_STAMP)
 	$(PY) bench/page_rerun.py
 	$(PY) bench/store.py
 	$(PY) bench/plans_page.py
+	$(PY) bench/simulate.py
 
 browser:
 	bash scripts/install-browser.sh

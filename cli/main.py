@@ -8,7 +8,8 @@ terminal unescaped.
 Problems, warnings and hints are worded by ``i18n.domain``: in English, as the planner has
 always said them, or in Arabic with ``--lang ar`` (argparse's own usage and help stay English).
 
-``plans`` (``cli.plans``) stores plan files in the plan store and reads them back.
+``plans`` (``cli.plans``) stores plan files in the plan store and reads them back;
+``simulate`` (``cli.simulate``) gives the odds that a plan reaches its target.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from cli.plans import Rendered, add_plans_command, store_error_line
+from cli.simulate import add_simulate_command
 from i18n.catalogue import translate
 from i18n.domain import (
     CLI_CANT_WRITE,
@@ -259,6 +261,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema.set_defaults(command=lambda _args, _formats: Plan.model_json_schema())
     add_plans_command(commands, [language])
+    add_simulate_command(commands, [language])
     return parser
 
 

@@ -70,7 +70,7 @@ def _decimal(value: float) -> tuple[int, int]:
     return Decimal(repr(value)).as_integer_ratio()
 
 
-def _reach(rates: Sequence[float]) -> list[tuple[int, int]]:
+def stage_reach(rates: Sequence[float]) -> list[tuple[int, int]]:
     """Share of the first stage reaching each stage (1, r₁, r₁·r₂, …) as numerator, denominator.
 
     Kept as plain integer pairs, not reduced: cheaper than fractions, and exact all the same.
@@ -98,7 +98,7 @@ def _required(reach: Sequence[tuple[int, int]], customers: int) -> list[int]:
 
 def required_counts(rates: Sequence[float], customers: int) -> list[int]:
     """Whole counts per stage, top first, for ``customers`` at the last stage."""
-    return _required(_reach(rates), customers)
+    return _required(stage_reach(rates), customers)
 
 
 # What a result that would not be a finite float is named by, in the message about the input
@@ -171,7 +171,7 @@ def plan_backwards(plan: Plan) -> PlanResult:
 
 
 def _plan_backwards(plan: Plan) -> PlanResult:
-    reach = _reach(plan.conversion_rates)
+    reach = stage_reach(plan.conversion_rates)
     returning = _returning(plan)
     needed = max(Fraction(0), exact(plan.revenue_target) - returning["revenue"])
     per_customer = exact(plan.average_order_value) * exact(plan.orders_per_customer)
@@ -193,7 +193,7 @@ def _plan_backwards(plan: Plan) -> PlanResult:
 
 def project_forwards(plan: Plan, driver: Driver, amount: float) -> Projection:
     """Work forwards from traffic entering the first stage, or from a marketing budget."""
-    _check_amount(driver, amount)
+    check_amount(driver, amount)
     try:
         return _project_forwards(plan, driver, amount)
     except _NotFinite as too_large:
@@ -201,13 +201,13 @@ def project_forwards(plan: Plan, driver: Driver, amount: float) -> Projection:
 
 
 def _project_forwards(plan: Plan, driver: Driver, amount: float) -> Projection:
-    reach = _reach(plan.conversion_rates)
+    reach = stage_reach(plan.conversion_rates)
     if driver == "traffic":
         known_index, known = 0, exact(amount)
     else:
-        cost = _paid_cost(plan)
+        cost = paid_cost(plan)
         known_index = plan.stage_index(cost.stage)
-        known = exact(amount) / _cost_per_entry(cost)
+        known = exact(amount) / cost_per_entry(cost)
     # Stage i holds known × reach[i] ÷ reach[known]: down the funnel × rates, up it ÷ rates.
     known_numerator, known_denominator = reach[known_index]
     scale = known * known_denominator / known_numerator
@@ -229,7 +229,8 @@ def _project_forwards(plan: Plan, driver: Driver, amount: float) -> Projection:
     )
 
 
-def _check_amount(driver: Driver, amount: float) -> None:
+def check_amount(driver: Driver, amount: float) -> None:
+    """Refuse a forward traffic or budget that is not finite, is negative or is beyond reach."""
     limit = _LIMITS[driver]
     got = format_number(amount)
     context: dict[str, Any] = {"got": amount, "got_text": got}
@@ -246,7 +247,8 @@ def _check_amount(driver: Driver, amount: float) -> None:
     raise PlanInvalid([FieldProblem(driver, message, OUT_OF_RANGE, context)])
 
 
-def _paid_cost(plan: Plan) -> AcquisitionCost:
+def paid_cost(plan: Plan) -> AcquisitionCost:
+    """The plan's acquisition cost, or ``PlannerError`` when a budget has nothing to buy."""
     if plan.acquisition_cost is None:
         raise PlannerError(
             "A budget can't be turned into traffic: the plan has no acquisition cost.",
@@ -257,7 +259,7 @@ def _paid_cost(plan: Plan) -> AcquisitionCost:
     return plan.acquisition_cost
 
 
-def _cost_per_entry(cost: AcquisitionCost) -> Fraction:
+def cost_per_entry(cost: AcquisitionCost) -> Fraction:
     """What one unit entering the paid stage costs, exactly: the unit cost, or CPM ÷ 1000 ÷ CTR."""
     if cost.cost_per_unit is not None:
         unit_cost = exact(cost.cost_per_unit)

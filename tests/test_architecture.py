@@ -3,8 +3,9 @@
 From the bottom up:
 
 - ``planner/`` is the pure domain: pydantic models and the math. Besides the standard library
-  it imports only pydantic and babel (ISO 4217 currency codes); never streamlit, a database,
-  files or ``i18n`` (it reports codes with parameters, which ``i18n`` words).
+  it imports only pydantic, babel (ISO 4217 currency codes), and numpy and scipy (the Monte
+  Carlo of ``planner/scenarios``); never streamlit, a database, files or ``i18n`` (it reports
+  codes with parameters, which ``i18n`` words).
   ``planner/__main__.py`` only hands ``python -m planner`` over to ``cli``.
 - ``i18n/`` (the catalogue, locale formats, the domain's messages) serves the pages, the CLI
   and the files, so it never imports streamlit, ``ui`` or an adapter.
@@ -52,7 +53,10 @@ MAIN = "planner/__main__.py"
 
 # What each layer may import besides the standard library (top-level module names).
 LAYERS: dict[str, frozenset[str]] = {
-    "planner": frozenset(DOMAIN_THIRD_PARTY | {"planner"}),
+    # numpy and scipy: the Monte Carlo of planner/scenarios draws a million trials as arrays
+    # and needs the binomial distribution's exact tail (scipy.stats.binom); both are pure
+    # computation, no IO, and the plan arithmetic itself stays in exact fractions.
+    "planner": frozenset(DOMAIN_THIRD_PARTY | {"planner", "numpy", "scipy"}),
     "i18n": frozenset({"babel", "planner", "i18n"}),
     "storage": frozenset(
         DOMAIN_THIRD_PARTY | {"planner", "storage", "sqlalchemy", "alembic", "psycopg"}
