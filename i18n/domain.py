@@ -223,6 +223,19 @@ RULES: dict[str, tuple[str, str]] = {
         N_("'{name}' is already the name of stage {number}; stage names must be unique"),
     ),
     "unknown_paid_stage": (N_("'{stage}' is not a stage; use one of {stages}"),) * 2,
+    # Rules of a scenario's overrides (planner.scenarios.overrides).
+    "override_stage_missing": (N_("required: the name of the stage whose rate changes"),) * 2,
+    "override_stage_unused": (N_("only a stage_rate override names a stage"),) * 2,
+    "override_unknown_stage": (N_("'{stage}' is not a stage; use one of {stages}"),) * 2,
+    "override_no_cost": (N_("the plan has no acquisition cost, so {target} can't be changed"),) * 2,
+    "override_cost_other_way": (
+        N_("the plan is priced the other way, so it has no {target} to change"),
+    )
+    * 2,
+    "override_nothing_to_scale": (
+        N_("the plan has no {target} to change by a share; give an absolute value"),
+    )
+    * 2,
 }
 
 # On screen, with the field's label: "Revenue target is required", "Revenue target must be...",

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
+from pydantic import ValidationError
 
 from cli import main as cli
 from i18n import domain
@@ -42,9 +43,17 @@ from i18n.domain import (
 from i18n.formats import Formats
 from planner import benchmarks
 from planner.benchmarks import BENCHMARKS, WARNING_CODES, BenchmarkWarning, check_benchmarks
-from planner.errors import RULE, FieldProblem, PlanInvalid, PlannerError, parse_plan_json
+from planner.errors import (
+    RULE,
+    FieldProblem,
+    PlanInvalid,
+    PlannerError,
+    parse_plan_json,
+    problems_from,
+)
 from planner.funnel import plan_backwards, project_forwards
 from planner.models import AcquisitionCost, Period, Plan, ReturningCustomers, Stage
+from planner.scenarios import Override, Scenario, apply_scenario
 from tests.conftest import EXAMPLE_PLAN_FILE, ROOT
 
 EN, AR, AR_DIGITS = Formats("en"), Formats("ar"), Formats("ar", "arab")
@@ -353,11 +362,37 @@ def _cli_problems(tmp: Path) -> Iterator[FieldProblem]:
         yield from invalid.value.problems
 
 
+def _override_problems() -> Iterator[FieldProblem]:
+    """A scenario's overrides broken each way a user can break them."""
+    plan = parse_plan_json(EXAMPLE)
+    for data in (
+        {"target": "stage_rate", "value": 0.5},
+        {"target": "average_order_value", "stage": "Checkout", "value": 50},
+    ):
+        with pytest.raises(ValidationError) as invalid:
+            Override.model_validate(data)
+        yield from problems_from(invalid.value, Override)
+    broken = [
+        Override(target="stage_rate", stage="Nowhere", value=0.5),
+        Override(target="cost_per_mille", value=10),
+        Override(target="gross_margin", mode="relative", value=0.1),
+    ]
+    no_cost = plan.model_copy(update={"acquisition_cost": None, "gross_margin": None})
+    for base, override in [(plan, broken[0]), (plan, broken[1]), (no_cost, broken[2])]:
+        with pytest.raises(PlanInvalid) as invalid:
+            apply_scenario(base, Scenario(name="What if", overrides=[override]))
+        yield from invalid.value.problems
+    with pytest.raises(PlanInvalid) as invalid:
+        apply_scenario(no_cost, Scenario(name="What if", overrides=[broken[1]]))
+    yield from invalid.value.problems
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[FieldProblem]:
     """Real problems of every code, made the way a user makes them."""
     problems = [problem for text in PLAN_FILES.values() for problem in problems_of(text)]
     problems += list(_funnel_problems())
+    problems += list(_override_problems())
     problems += list(_cli_problems(tmp_path_factory.mktemp("cli")))
     stdin = sys.stdin
     try:
