@@ -51,7 +51,7 @@ from planner.models import (  # noqa: E402
     Stage,
 )
 from planner.presets import demo_plan  # noqa: E402
-from planner.scenarios import simulate  # noqa: E402
+from planner.scenarios import Range, Uncertain, simulate  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "simulate.json"
 TARGET_S = 0.5  # 10,000 trials of the 8-stage plan
@@ -99,14 +99,29 @@ def peak_mb(function: Callable[[], Any]) -> float:
         tracemalloc.stop()
 
 
-def measure(name: str, plan: Plan, trials: int, runs: int) -> dict[str, Any]:
+def every_rate_uncertain(plan: Plan) -> list[Uncertain]:
+    """Each stage rate drawn from a PERT range ±20% around the plan's own."""
+    return [
+        Uncertain(
+            target="stage_rate",
+            stage=stage.name,
+            range=Range(low=rate * 0.8, likely=rate, high=min(1.0, rate * 1.2)),
+        )
+        for stage in plan.stages[1:]
+        if (rate := stage.conversion_rate) is not None
+    ]
+
+
+def measure(
+    name: str, plan: Plan, trials: int, runs: int, uncertainty: list[Uncertain] | None = None
+) -> dict[str, Any]:
     """One row: the simulation and its one-draw baseline, same plan, same trials."""
     top = plan_backwards(plan).stages[0].required
     reach = float(np.prod(plan.conversion_rates))
     rng = np.random.default_rng(SEED)
 
     def run() -> None:
-        simulate(plan, trials=trials, seed=SEED)
+        simulate(plan, trials=trials, seed=SEED, uncertainty=uncertainty or ())
 
     def baseline() -> None:
         rng.binomial(top, reach, size=trials)
@@ -135,6 +150,10 @@ def main() -> None:
         for trials in SIZES
         for name, plan in plans.items()
     ]
+    eight = eight_stage_plan()
+    rows.append(
+        measure("8 stages, every rate PERT", eight, 10_000, args.runs, every_rate_uncertain(eight))
+    )
     target = next(row for row in rows if row["plan"] == "8 stages" and row["trials"] == 10_000)
 
     header = ("plan", "trials", "simulate (median)", "one binomial draw", "ratio", "peak memory")

@@ -236,6 +236,30 @@ RULES: dict[str, tuple[str, str]] = {
         N_("the plan has no {target} to change by a share; give an absolute value"),
     )
     * 2,
+    # Rules of an input drawn per trial (planner.scenarios.uncertainty and .simulation).
+    "range_order": (N_("must be low ≤ likely ≤ high, got {low}, {likely}, {high}"),) * 2,
+    "observed_order": (N_("must be at most trials ({trials}), got {successes}"),) * 2,
+    "uncertain_stage_missing": (N_("required: the name of the stage whose rate is drawn"),) * 2,
+    "uncertain_stage_unused": (N_("only a stage_rate names a stage"),) * 2,
+    "uncertain_one_way": (N_("give either range or observed, not both or neither"),) * 2,
+    "uncertain_observed_not_rate": (
+        N_("only a rate can be given as counts observed; give {target} a range"),
+    )
+    * 2,
+    "uncertain_out_of_bounds": (N_("must be {sign} {low} and ≤ {high} for {target}, got {got}"),)
+    * 2,
+    "uncertain_unknown_stage": (N_("'{stage}' is not a stage with a rate; use one of {stages}"),)
+    * 2,
+    "uncertain_first_stage": (
+        N_("the first stage ('{stage}') has no previous stage, so it takes no rate"),
+    )
+    * 2,
+    "uncertain_no_cost": (N_("the plan has no acquisition cost, so {target} can't be drawn"),) * 2,
+    "uncertain_cost_other_way": (
+        N_("the plan is priced the other way, so it has no {target} to draw"),
+    )
+    * 2,
+    "uncertain_duplicate": (N_("this input is already drawn by uncertainty[{index}]"),) * 2,
 }
 
 # On screen, with the field's label: "Revenue target is required", "Revenue target must be...",

@@ -1,7 +1,8 @@
 """What-if analyses on a plan: how likely it is to reach its target, by Monte Carlo (issue 7).
 
 Import from here: ``simulate`` (the summary), ``run_simulation`` (the per-trial arrays, for a
-histogram), ``SimulationResult`` and ``TrialInputs``; what-if scenarios (``Override``,
+histogram), ``SimulationResult`` and ``TrialInputs``; inputs drawn per trial (``Uncertain``
+with a ``Range`` or ``Observed`` counts, ``draw``); what-if scenarios (``Override``,
 ``Scenario``, ``apply_scenario``, ``forward_amounts``, ``evaluate``) and sensitivity
 (``sensitivity``, ``Lever``, ``drop_off_losses``).
 """
@@ -37,6 +38,7 @@ from planner.scenarios.simulation import (
     run_simulation,
     simulate,
 )
+from planner.scenarios.uncertainty import Observed, Range, Uncertain, draw
 
 __all__ = [
     "CONFIDENCE_LEVELS",
@@ -47,7 +49,9 @@ __all__ = [
     "DropOff",
     "Lever",
     "LeverMove",
+    "Observed",
     "Override",
+    "Range",
     "Scenario",
     "ScenarioDifference",
     "ScenarioFigures",
@@ -57,7 +61,9 @@ __all__ = [
     "Spread",
     "TrafficForConfidence",
     "TrialInputs",
+    "Uncertain",
     "apply_scenario",
+    "draw",
     "drop_off_losses",
     "evaluate",
     "forward_amounts",

@@ -35,7 +35,7 @@ from planner.types import Name
 
 MAX_OVERRIDES = 20
 
-Target = Literal[
+PlanInput = Literal[
     "revenue_target",
     "average_order_value",
     "orders_per_customer",
@@ -48,9 +48,9 @@ Target = Literal[
     "returning_orders_per_customer",
     "returning_average_order_value",
     "returning_active_customers",
-    "traffic",
-    "budget",
 ]
+"""The plan's inputs a scenario can change (and a trial can draw)."""
+Target = Literal[PlanInput, "traffic", "budget"]
 Mode = Literal["absolute", "relative"]
 
 FORWARD_TARGETS: tuple[Target, ...] = ("traffic", "budget")

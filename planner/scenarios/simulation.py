@@ -49,8 +49,13 @@ the spend ``project_forwards`` computes at that traffic. With ``noise=False`` ev
 the planned traffic: the expected chain reaches the target there and, in whole customers, not
 one unit before.
 
-Inputs are per-trial arrays (``TrialInputs``), today constant and built from the plan, so that
-ranges on rates, AOV, orders and cost can later be drawn per trial without touching the engine.
+Inputs are per-trial arrays (``TrialInputs``): the plan's constants, or, for the inputs given
+as ranges or counts observed (``uncertainty``, see ``planner.scenarios.uncertainty``), drawn
+per trial before the trial's funnel. Then every trial may be its own group in P(T): it is
+averaged over a random subsample of at most ``MAX_GROUPS`` (20,000) trials, and the bisection
+starts near the trials' own needs. With noise off and uncertain inputs, each trial is the
+expected chain of its drawn inputs (in floats) and P(T) the share of trials whose chain
+reaches the target at T. Planned traffic and a budget's traffic use the plan's own values.
 Trials run in chunks of ``CHUNK_TRIALS`` from one seeded numpy generator: the same plan, seed
 and trials give the same numbers. ``run_simulation`` keeps the per-trial arrays (revenue for a
 histogram, customers, spend, hits); ``simulate`` summarises them as a ``SimulationResult``.
@@ -58,6 +63,7 @@ histogram, customers, spend, hits); ``simulate`` summarises them as a ``Simulati
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import secrets
 from collections.abc import Iterator, Sequence
@@ -70,7 +76,7 @@ import numpy.typing as npt
 from pydantic import Field
 from scipy.stats import binom  # type: ignore[import-untyped]
 
-from planner.errors import FieldProblem, PlanInvalid
+from planner.errors import RULE, FieldProblem, PlanInvalid
 
 # The funnel's own checks and exact helpers, so a budget buys exactly the units that
 # project_forwards says it buys and is refused with the same messages.
@@ -85,6 +91,7 @@ from planner.funnel import (
     stage_reach,
 )
 from planner.models import Model, Plan
+from planner.scenarios.uncertainty import Uncertain, draw
 from planner.types import OUT_OF_RANGE, format_bound, format_number
 
 DEFAULT_TRIALS = 10_000
@@ -93,6 +100,8 @@ MAX_SEED = 2**63 - 1
 CHUNK_TRIALS = 100_000
 """Trials drawn at once: bounds the per-stage arrays at ~1 MB whatever the number of trials."""
 CONFIDENCE_LEVELS = (0.8, 0.9)
+MAX_GROUPS = 20_000
+"""With uncertain inputs, P(T) is averaged over a random subsample of at most this many trials."""
 # Float steps can leave a whole count a hair above the integer (7.000000000000001); taking one
 # part in 10¹² off before rounding up keeps it whole, as the workbook does with 1E-14.
 _FLOAT_SLACK = 1e-12
@@ -151,16 +160,17 @@ class SimulationResult(Model):
 class TrialInputs:
     """Every input a trial uses, one entry per trial (rates: one row per trial).
 
-    Built today as constant arrays from the plan; ranges on inputs will draw them instead.
+    ``from_plan`` builds constant arrays from the plan; ``drawn`` replaces the arrays of the
+    inputs known only as ranges or counts (``planner.scenarios.uncertainty``) with draws.
     """
 
-    revenue_target: float
+    revenue_target: FloatArray
     rates: FloatArray  # (trials, stages − 1)
     average_order_value: FloatArray
     orders_per_customer: FloatArray
     paid_index: int | None  # the stage whose entries are paid for; none without a cost
     cost_per_entry: FloatArray
-    active_customers: int
+    active_customers: IntArray
     repeat_purchase_rate: FloatArray
     returning_orders_per_customer: FloatArray
     returning_order_value: FloatArray
@@ -177,13 +187,15 @@ class TrialInputs:
 
         rates = np.asarray(plan.conversion_rates, dtype=np.float64)
         return cls(
-            revenue_target=plan.revenue_target,
+            revenue_target=constant(plan.revenue_target),
             rates=np.broadcast_to(rates, (trials, len(rates))),
             average_order_value=constant(plan.average_order_value),
             orders_per_customer=constant(plan.orders_per_customer),
             paid_index=None if cost is None else plan.stage_index(cost.stage),
             cost_per_entry=constant(0.0 if cost is None else cost.cost_per_entry),
-            active_customers=0 if base is None else base.active_customers,
+            active_customers=np.broadcast_to(
+                np.int64(0 if base is None else base.active_customers), (trials,)
+            ),
             repeat_purchase_rate=constant(0.0 if base is None else base.repeat_purchase_rate),
             returning_orders_per_customer=constant(
                 1.0 if base is None else base.orders_per_customer
@@ -194,6 +206,38 @@ class TrialInputs:
                 else base.average_order_value
             ),
         )
+
+    @classmethod
+    def drawn(
+        cls,
+        plan: Plan,
+        trials: int,
+        uncertainty: Sequence[Uncertain],
+        rng: np.random.Generator,
+    ) -> TrialInputs:
+        """The plan's values, each uncertain input drawn per trial from ``rng`` in turn.
+
+        Raises ``PlanInvalid`` naming ``uncertainty[i].stage`` or ``uncertainty[i].target``
+        for an input the plan can't draw (``check_uncertainty``). Gross margin is accepted
+        but changes nothing a trial reports (the simulation reports no contribution).
+        """
+        inputs = cls.from_plan(plan, trials)
+        positions = check_uncertainty(plan, uncertainty)
+        if not uncertainty:
+            return inputs
+        changes, rates, cost = _draws(uncertainty, positions, trials, rng)
+        if rates:
+            changes["rates"] = np.array(inputs.rates)
+            for position, values in rates.items():
+                changes["rates"][:, position - 1] = values
+        if cost:
+            changes["cost_per_entry"] = _cost_per_entry(plan, cost)
+        base = plan.returning_customers
+        own_value = base is not None and base.average_order_value is not None
+        if "average_order_value" in changes and not own_value:
+            # Returning buyers without an order value of their own spend the plan's AOV.
+            changes.setdefault("returning_order_value", changes["average_order_value"])
+        return dataclasses.replace(inputs, **changes)
 
     @property
     def trials(self) -> int:
@@ -207,12 +251,140 @@ class TrialInputs:
     def money_is_constant(self) -> bool:
         """True when AOV and orders (new and returning) are the same in every trial."""
         columns = (
+            self.revenue_target,
             self.average_order_value,
             self.orders_per_customer,
             self.returning_orders_per_customer,
             self.returning_order_value,
         )
         return all(bool((column == column[0]).all()) for column in columns)
+
+
+_FIELDS = {
+    "revenue_target": "revenue_target",
+    "average_order_value": "average_order_value",
+    "orders_per_customer": "orders_per_customer",
+    "returning_repeat_purchase_rate": "repeat_purchase_rate",
+    "returning_orders_per_customer": "returning_orders_per_customer",
+    "returning_average_order_value": "returning_order_value",
+}
+"""Uncertain inputs that replace one ``TrialInputs`` array as drawn."""
+_COSTS = {"cost_per_unit": False, "cost_per_mille": True, "click_through_rate": True}
+"""Each cost input, and whether it belongs to paying per 1,000 impressions."""
+
+
+def _draws(
+    uncertainty: Sequence[Uncertain],
+    positions: Sequence[int | None],
+    trials: int,
+    rng: np.random.Generator,
+) -> tuple[dict[str, Any], dict[int, FloatArray], dict[str, FloatArray]]:
+    """Each uncertain input drawn in turn: ``TrialInputs`` arrays, stage rates, cost parts."""
+    changes: dict[str, Any] = {}
+    rates: dict[int, FloatArray] = {}
+    cost: dict[str, FloatArray] = {}
+    for uncertain, position in zip(uncertainty, positions, strict=True):
+        values = draw(uncertain, trials, rng)
+        target = uncertain.target
+        if position is not None:
+            rates[position] = values
+        elif target in _COSTS:
+            cost[target] = values
+        elif target == "returning_active_customers":
+            changes["active_customers"] = np.rint(values).astype(np.int64)
+        elif target in _FIELDS:
+            changes[_FIELDS[target]] = values
+    return changes, rates, cost
+
+
+def _cost_per_entry(plan: Plan, drawn: dict[str, FloatArray]) -> FloatArray:
+    """The unit cost, or CPM ÷ 1000 ÷ CTR, with whichever parts are drawn per trial."""
+    cost = plan.acquisition_cost
+    if cost is None:  # check_uncertainty refuses a drawn cost on a plan without one
+        raise ValueError("the plan has no acquisition cost to draw")
+    if "cost_per_unit" in drawn:
+        return drawn["cost_per_unit"]
+    per_mille = drawn.get("cost_per_mille", np.float64(cost.cost_per_mille or 0.0))
+    through = drawn.get("click_through_rate", np.float64(cost.click_through_rate or 1.0))
+    return np.broadcast_to(per_mille / 1000 / through, drawn[next(iter(drawn))].shape)
+
+
+def check_uncertainty(plan: Plan, uncertainty: Sequence[Uncertain]) -> list[int | None]:
+    """Each uncertain input's stage position (stage rates; none otherwise), or ``PlanInvalid``.
+
+    Refused, naming ``uncertainty[i]``: a stage the plan doesn't have, or its first stage
+    (which takes no rate); a cost on a plan without one, or priced the other way; a second
+    uncertainty on an input already drawn.
+    """
+    positions: list[int | None] = []
+    problems: list[FieldProblem] = []
+    seen: dict[tuple[str, int | None], int] = {}
+    for index, uncertain in enumerate(uncertainty):
+        where = f"uncertainty[{index}]"
+        position = None
+        if uncertain.target == "stage_rate":
+            position, problem = _stage_position(plan, where, uncertain.stage or "")
+            if problem is not None:
+                problems.append(problem)
+        problem = _cost_problem(plan, where, uncertain.target)
+        if problem is not None:
+            problems.append(problem)
+        key = (uncertain.target, position)
+        if uncertain.target == "stage_rate" and position is None:
+            pass  # refused above: no stage to draw
+        elif key in seen:
+            message = f"this input is already drawn by uncertainty[{seen[key]}]"
+            problems.append(
+                _rule_problem(
+                    f"{where}.target",
+                    message,
+                    "uncertain_duplicate",
+                    target=uncertain.target,
+                    index=seen[key],
+                )
+            )
+        seen.setdefault(key, index)
+        positions.append(position)
+    if problems:
+        raise PlanInvalid(problems)
+    return positions
+
+
+def _stage_position(plan: Plan, where: str, stage: str) -> tuple[int | None, FieldProblem | None]:
+    names = tuple(row.name for row in plan.stages)
+    folded = [name.casefold() for name in names]
+    if stage.casefold() not in folded:
+        listed = ", ".join(f"'{name}'" for name in names[1:])
+        message = f"'{stage}' is not a stage with a rate; use one of {listed}"
+        return None, _rule_problem(
+            f"{where}.stage", message, "uncertain_unknown_stage", stage=stage, stages=names[1:]
+        )
+    position = folded.index(stage.casefold())
+    if position == 0:
+        message = f"the first stage ('{names[0]}') has no previous stage, so it takes no rate"
+        return None, _rule_problem(
+            f"{where}.stage", message, "uncertain_first_stage", stage=names[0]
+        )
+    return position, None
+
+
+def _cost_problem(plan: Plan, where: str, target: str) -> FieldProblem | None:
+    """A drawn cost needs a cost, priced the way the input is."""
+    if target not in _COSTS:
+        return None
+    cost = plan.acquisition_cost
+    if cost is None:
+        message = f"the plan has no acquisition cost, so {target} can't be drawn"
+        return _rule_problem(f"{where}.target", message, "uncertain_no_cost", target=target)
+    if _COSTS[target] == cost.paid_per_impression:
+        return None
+    message = f"the plan is priced the other way, so it has no {target} to draw"
+    return _rule_problem(f"{where}.target", message, "uncertain_cost_other_way", target=target)
+
+
+def _rule_problem(field: str, message: str, rule: str, **params: Any) -> FieldProblem:
+    """A broken rule of an uncertain input, coded like the plan's own rules."""
+    return FieldProblem(field, message, RULE, {"rule": rule, **params})
 
 
 # --- The run ---------------------------------------------------------------------------------
@@ -223,13 +395,16 @@ class _Groups:
     """Trials grouped by (needed customers, reach), each with how many trials it holds.
 
     P(T) only depends on those two, so a million trials with fixed rates collapse to the few
-    hundred values their returning buyers take. With rates drawn per trial (a later slice)
-    every trial is a group of its own; the bisection may then want a subsample.
+    hundred values their returning buyers take. With rates drawn per trial every trial is a
+    group of its own: ``capped`` then keeps a random subsample of at most ``MAX_GROUPS``
+    trials (P(T) stays an unbiased estimate, its error ~ 1 ÷ √20,000 ≈ 0.007 at worst), and
+    ``guided`` starts the search for a confidence traffic near the trials' own needs.
     """
 
     needed: IntArray
     reach: FloatArray
     weight: FloatArray
+    guided: bool = False
 
     @classmethod
     def of(cls, needed: IntArray, reach: FloatArray) -> _Groups:
@@ -251,6 +426,31 @@ class _Groups:
             np.full(len(values), reach[0]),
             np.bincount(inverse, weights=weight).astype(np.float64),
         )
+
+    def capped(self, rng: np.random.Generator) -> _Groups:
+        """At most ``MAX_GROUPS`` groups: a random subsample of the trials they stand for.
+
+        Equal weights (one trial each) are sampled without replacement; unequal ones (trials
+        collapsed) with replacement in proportion to their weight, so each kept group stands
+        for one trial and the mean over them estimates the mean over all trials.
+        """
+        count = len(self.needed)
+        if count <= MAX_GROUPS:
+            return dataclasses.replace(self, guided=True)
+        if bool((self.weight == self.weight[0]).all()):
+            kept = np.sort(rng.choice(count, MAX_GROUPS, replace=False))
+        else:
+            kept = rng.choice(count, MAX_GROUPS, p=self.weight / self.weight.sum())
+        return _Groups(self.needed[kept], self.reach[kept], np.ones(MAX_GROUPS), guided=True)
+
+    def guess(self, level: float) -> int | None:
+        """A traffic near the one needed: the ``level`` quantile of needed ÷ reach."""
+        if not self.guided or len(self.needed) == 0:
+            return None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            each = np.where(self.needed <= 0, 0.0, self.needed / self.reach)
+        each = np.minimum(np.nan_to_num(each, nan=0.0, posinf=MAX_TRAFFIC), MAX_TRAFFIC)
+        return int(np.quantile(each, level))
 
     def probability_at(self, traffic: int) -> float:
         """Mean over the trials of P(Binomial(traffic, reach) ≥ needed)."""
@@ -276,21 +476,32 @@ class SimulationRun:
     budget: FloatArray
     hits: BoolArray
     groups: _Groups | None  # none with noise off: nothing is random
+    # Noise off with uncertain inputs: each trial's smallest traffic reaching the target
+    # (its expected chain at that traffic does; inf when none does).
+    thresholds: FloatArray | None = None
 
     def probability_at(self, traffic: int) -> float:
         """Estimated P(revenue ≥ target) when ``traffic`` units enter the first stage."""
+        if self.thresholds is not None:
+            return float((self.thresholds <= traffic).mean())
         if self.groups is None:
             return 1.0 if traffic >= _planned_traffic(self.plan) else 0.0
         return self.groups.probability_at(traffic)
 
     def traffic_for(self, level: float) -> int | None:
         """Smallest top-stage count with P(revenue ≥ target) ≥ ``level``; none past the limit."""
+        limit = int(MAX_TRAFFIC)
+        if self.thresholds is not None:
+            # The share of trials with threshold ≤ T reaches the level at the k-th smallest
+            # threshold, k = ⌈level × trials⌉ (worked in fractions: 0.9 × 10,000 is 9,000).
+            k = max(1, math.ceil(Fraction(repr(level)) * len(self.thresholds)))
+            smallest = float(np.partition(self.thresholds, k - 1)[k - 1])
+            return None if smallest > limit else int(smallest)
         if self.groups is None:
             return _planned_traffic(self.plan)
-        limit = int(MAX_TRAFFIC)
         if self.probability_at(limit) < level:
             return None
-        below, enough = -1, limit  # P(below) < level ≤ P(enough); -1 stands for "none"
+        below, enough = self._bracket(level, limit)
         while enough - below > 1:
             middle = (below + enough) // 2
             if self.probability_at(middle) >= level:
@@ -298,6 +509,28 @@ class SimulationRun:
             else:
                 below = middle
         return enough
+
+    def _bracket(self, level: float, limit: int) -> tuple[int, int]:
+        """(below, enough) with P(below) < level ≤ P(enough); -1 stands for "none".
+
+        The whole range without a guess; with one (uncertain inputs), steps out from it,
+        doubling, so the bisection that follows takes ~log₂(guess) steps instead of ~40.
+        """
+        guess = None if self.groups is None else self.groups.guess(level)
+        if guess is None:
+            return -1, limit
+        step = max(1, guess // 64)
+        if self.probability_at(guess) >= level:
+            enough, below = guess, guess - step
+            while below >= 0 and self.probability_at(below) >= level:
+                step *= 2
+                enough, below = below, below - step
+            return max(below, -1), enough
+        below, enough = guess, guess + step
+        while enough < limit and self.probability_at(enough) < level:
+            step *= 2
+            below, enough = enough, enough + step
+        return below, min(enough, limit)
 
 
 def simulate(
@@ -308,16 +541,25 @@ def simulate(
     traffic: float | None = None,
     budget: float | None = None,
     noise: bool = True,
+    uncertainty: Sequence[Uncertain] = (),
 ) -> SimulationResult:
     """Run the plan's funnel ``trials`` times and summarise the odds of reaching its target.
 
     The top-stage count is the planned traffic, or ``traffic``, or what ``budget`` buys (give
-    at most one). ``seed`` repeats a run; without one a seed is drawn and reported. Raises
-    ``PlanInvalid`` naming ``trials``, ``seed``, ``traffic`` or ``budget``, and
+    at most one); planned traffic and a budget's traffic are worked from the plan's own
+    values. ``uncertainty`` draws those inputs per trial (``planner.scenarios.uncertainty``).
+    ``seed`` repeats a run; without one a seed is drawn and reported. Raises ``PlanInvalid``
+    naming ``trials``, ``seed``, ``traffic``, ``budget`` or ``uncertainty[i]``, and
     ``PlannerError`` for a budget the plan can't spend (no cost, or a free one).
     """
     run = run_simulation(
-        plan, trials=trials, seed=seed, traffic=traffic, budget=budget, noise=noise
+        plan,
+        trials=trials,
+        seed=seed,
+        traffic=traffic,
+        budget=budget,
+        noise=noise,
+        uncertainty=uncertainty,
     )
     return summarise(run)
 
@@ -330,8 +572,14 @@ def run_simulation(
     traffic: float | None = None,
     budget: float | None = None,
     noise: bool = True,
+    uncertainty: Sequence[Uncertain] = (),
 ) -> SimulationRun:
-    """``simulate``'s trials, kept as arrays (the revenue of every trial for a histogram)."""
+    """``simulate``'s trials, kept as arrays (the revenue of every trial for a histogram).
+
+    Each chunk draws its uncertain inputs first, in the order given, then its funnel, all
+    from the one seeded generator. With noise off and uncertain inputs every trial is the
+    expected chain of its own drawn inputs, worked in floats.
+    """
     if seed is None:
         seed = secrets.randbits(63)
     problems = _whole_problems("trials", trials, low=1, high=MAX_TRIALS)
@@ -339,16 +587,22 @@ def run_simulation(
     if problems:
         raise PlanInvalid(problems)
     top = _top_count(plan, traffic, budget)
-    if not noise:
+    check_uncertainty(plan, uncertainty)
+    if not noise and not uncertainty:
         return _expected_run(plan, trials, seed, top)
     rng = np.random.default_rng(seed)
     # Filled chunk by chunk: only one chunk's temporaries live at a time (a million trials
     # peak near 30 MB: the four result arrays and one chunk's intermediates).
     revenue, customers, spend = np.empty(trials), np.empty(trials), np.empty(trials)
     hits = np.empty(trials, dtype=np.bool_)
-    groups = []
+    groups, thresholds = [], []
     for start, size in _chunks(trials):
-        chunk = _simulate_chunk(TrialInputs.from_plan(plan, size), top, rng)
+        inputs = TrialInputs.drawn(plan, size, uncertainty, rng)
+        if not noise:
+            chunk = _expected_chunk(inputs, top)
+            thresholds.append(_thresholds(inputs))
+        else:
+            chunk = _simulate_chunk(inputs, top, rng)
         where = slice(start, start + size)
         revenue[where], customers[where], spend[where] = (
             chunk.revenue,
@@ -356,18 +610,23 @@ def run_simulation(
             chunk.budget,
         )
         hits[where] = chunk.hits
-        groups.append(chunk.groups)
+        if chunk.groups is not None:
+            groups.append(chunk.groups)
+    merged = _Groups.merged(groups) if noise else None
+    if merged is not None and uncertainty:
+        merged = merged.capped(rng)  # drawn after every trial: the trials don't move
     return SimulationRun(
         plan=plan,
         trials=trials,
         seed=seed,
         traffic=top,
-        noise=True,
+        noise=noise,
         revenue=revenue,
         customers=customers,
         budget=spend,
         hits=hits,
-        groups=_Groups.merged(groups),
+        groups=merged,
+        thresholds=None if noise else np.concatenate(thresholds),
     )
 
 
@@ -417,7 +676,7 @@ class _Chunk:
     customers: FloatArray
     budget: FloatArray
     hits: BoolArray
-    groups: _Groups
+    groups: _Groups | None
 
 
 def _simulate_chunk(inputs: TrialInputs, top: int, rng: np.random.Generator) -> _Chunk:
@@ -453,6 +712,48 @@ def _draw_funnel(
     return count, entering_paid
 
 
+def _expected_chunk(inputs: TrialInputs, top: int) -> _Chunk:
+    """Noise off: each trial's expected chain from ``top`` units, with its own inputs."""
+    reach_paid = (
+        None if inputs.paid_index is None else np.prod(inputs.rates[:, : inputs.paid_index], axis=1)
+    )
+    customers = top * inputs.reach()
+    revenue = customers * inputs.orders_per_customer * inputs.average_order_value
+    revenue = revenue + _expected_returning_revenue(inputs)
+    spend = np.zeros(inputs.trials) if reach_paid is None else top * reach_paid
+    return _Chunk(
+        revenue=revenue,
+        customers=customers,
+        budget=spend * inputs.cost_per_entry,
+        hits=customers >= _expected_needed(inputs) * (1 - _FLOAT_SLACK),
+        groups=None,
+    )
+
+
+def _expected_returning_revenue(inputs: TrialInputs) -> FloatArray:
+    return (
+        inputs.active_customers
+        * inputs.repeat_purchase_rate
+        * inputs.returning_orders_per_customer
+        * inputs.returning_order_value
+    )
+
+
+def _expected_needed(inputs: TrialInputs) -> FloatArray:
+    """New customers (fractional) each expected chain needs beyond its returning revenue."""
+    shortfall = np.maximum(inputs.revenue_target - _expected_returning_revenue(inputs), 0.0)
+    return shortfall / (inputs.average_order_value * inputs.orders_per_customer)
+
+
+def _thresholds(inputs: TrialInputs) -> FloatArray:
+    """Each trial's smallest whole traffic whose expected chain reaches the target."""
+    needed = _expected_needed(inputs) * (1 - _FLOAT_SLACK)
+    reach = inputs.reach()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        traffic = np.where(needed <= 0, 0.0, np.ceil(needed / reach))
+    return np.nan_to_num(traffic, nan=math.inf)
+
+
 def needed_customers(inputs: TrialInputs, returning: IntArray) -> IntArray:
     """Whole new customers each trial needs to reach the target beyond its returning revenue.
 
@@ -466,7 +767,7 @@ def needed_customers(inputs: TrialInputs, returning: IntArray) -> IntArray:
     values, inverse = np.unique(returning, return_inverse=True)
     # k(r) = ⌈(target − r·w) ÷ v⌉ = ⌈(a − b·r) ÷ c⌉ over whole numbers a, b, c: exact, and a
     # few hundred integer divisions instead of as many fractions.
-    target = exact(inputs.revenue_target)
+    target = exact(float(inputs.revenue_target[0]))
     per_customer = _exact_product(inputs.average_order_value, inputs.orders_per_customer)
     per_returning = _exact_product(
         inputs.returning_orders_per_customer, inputs.returning_order_value

@@ -53,7 +53,8 @@ from planner.errors import (
 )
 from planner.funnel import plan_backwards, project_forwards
 from planner.models import AcquisitionCost, Period, Plan, ReturningCustomers, Stage
-from planner.scenarios import Override, Scenario, apply_scenario
+from planner.scenarios import Observed, Override, Range, Scenario, Uncertain, apply_scenario
+from planner.scenarios.simulation import check_uncertainty
 from tests.conftest import EXAMPLE_PLAN_FILE, ROOT
 
 EN, AR, AR_DIGITS = Formats("en"), Formats("ar"), Formats("ar", "arab")
@@ -387,12 +388,52 @@ def _override_problems() -> Iterator[FieldProblem]:
     yield from invalid.value.problems
 
 
+def _uncertainty_problems() -> Iterator[FieldProblem]:
+    """Inputs drawn per trial, broken each way a user can break them."""
+    counts = {"successes": 1, "trials": 2}
+    broken: list[tuple[type[Any], dict[str, Any]]] = [
+        (Range, {"low": 0.3, "likely": 0.2, "high": 0.4}),
+        (Observed, {"successes": 9, "trials": 5}),
+        (Uncertain, {"target": "stage_rate", "range": {"low": 0.1, "likely": 0.2, "high": 0.3}}),
+        (
+            Uncertain,
+            {
+                "target": "average_order_value",
+                "stage": "Checkout",
+                "observed": {"successes": 1, "trials": 2},
+            },
+        ),
+        (Uncertain, {"target": "gross_margin"}),
+        (Uncertain, {"target": "average_order_value", "observed": counts}),
+        (Uncertain, {"target": "gross_margin", "range": {"low": 0.1, "likely": 0.2, "high": 1.5}}),
+    ]
+    for model, data in broken:
+        with pytest.raises(ValidationError) as invalid:
+            model.model_validate(data)
+        yield from problems_from(invalid.value, model)
+    plan = parse_plan_json(EXAMPLE)
+    rate = Range(low=0.1, likely=0.2, high=0.3)
+    no_cost = plan.model_copy(update={"acquisition_cost": None})
+    cases = [
+        (plan, [Uncertain(target="stage_rate", stage="Nowhere", range=rate)]),
+        (plan, [Uncertain(target="stage_rate", stage=plan.stages[0].name, range=rate)]),
+        (plan, [Uncertain(target="click_through_rate", range=rate)]),
+        (no_cost, [Uncertain(target="cost_per_unit", range=rate)]),
+        (plan, [Uncertain(target="gross_margin", range=rate)] * 2),
+    ]
+    for base, uncertainty in cases:
+        with pytest.raises(PlanInvalid) as invalid:
+            check_uncertainty(base, uncertainty)
+        yield from invalid.value.problems
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[FieldProblem]:
     """Real problems of every code, made the way a user makes them."""
     problems = [problem for text in PLAN_FILES.values() for problem in problems_of(text)]
     problems += list(_funnel_problems())
     problems += list(_override_problems())
+    problems += list(_uncertainty_problems())
     problems += list(_cli_problems(tmp_path_factory.mktemp("cli")))
     stdin = sys.stdin
     try:
