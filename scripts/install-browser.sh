@@ -8,7 +8,7 @@ if command -v chromium >/dev/null 2>&1; then
 fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "Chromium is missing. Install it with: sudo apt-get install chromium" >&2
-  echo "(browser tests are skipped without it, except under CI where they fail)" >&2
+  echo "(the browser tests fail without it; make unit runs everything else)" >&2
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
