@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n.store import store_message
 from storage.database import database_url, masked
 from storage.records import StoreError, StoreUnavailable
 from storage.store import PlanStore
-from ui.i18n import t
+from ui.i18n import formats, t
 
 
 @st.cache_resource(show_spinner=False)
@@ -41,32 +42,19 @@ def unavailable_text(error: StoreUnavailable) -> str:
 
 
 def store_error_text(error: StoreError) -> str:
-    """A store refusal in the reader's language."""
+    """A store refusal in the reader's language.
+
+    What a page user meets (a plan or link gone) is worded for the page; the rest as the CLI
+    words it (``i18n.store``), with a refused field named by its label on the page.
+    """
     if isinstance(error, StoreUnavailable):
         return unavailable_text(error)
-    params = error.params
-    wording = {
-        "plan_not_found": t("That plan no longer exists; it may have been deleted."),
-        "share_not_found": t("This link is not valid: it was revoked, or its plan was deleted."),
-        "ambiguous_plan_name": t("Several plans have that name."),
-        "invalid_input": _invalid_input(params),
-    }
-    return wording.get(error.code, t("The plan store refused this: {reason}", reason=str(error)))
-
-
-def _invalid_input(params: dict[str, object]) -> str:
-    field = {"author": t("Your name"), "note": t("Note"), "name": t("Plan name")}.get(
-        str(params.get("field")), str(params.get("field"))
-    )
-    problem = params.get("problem")
-    if problem == "required":
-        return t("'{field}' is required.", field=field)
-    if problem == "too_long":
-        return t(
-            "'{field}' is too long: at most {limit} characters.",
-            field=field,
-            limit=params.get("limit"),
-        )
-    if problem == "control_character":
-        return t("'{field}' must not contain control characters.", field=field)
-    return t("'{field}' is not valid: {detail}", field=field, detail=params.get("detail", ""))
+    if error.code == "plan_not_found":
+        return t("That plan no longer exists; it may have been deleted.")
+    if error.code == "share_not_found":
+        return t("This link is not valid: it was revoked, or its plan was deleted.")
+    params = dict(error.params)
+    if error.code == "invalid_input":
+        labels = {"author": t("Your name"), "note": t("Note"), "name": t("Plan name")}
+        params["field"] = labels.get(str(params.get("field")), params.get("field"))
+    return store_message(error.code, params, formats(), str(error))

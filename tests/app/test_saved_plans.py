@@ -364,3 +364,69 @@ def test_an_unreachable_database_is_said_and_the_plan_page_still_works(
 
     assert not plans.exception
     assert "Saved plans are unavailable" in texts(plans.error)
+
+
+def test_an_empty_new_name_is_refused_in_words_and_the_plan_keeps_its_name(
+    app: AppTest, store: PlanStore
+) -> None:
+    save(app)
+    plans = plans_page(app)
+    plan_id = store.list_plans()[0].id
+
+    plans.text_input(key=f"library.rename.{plan_id}").input("").run()
+    plans.button(key="library.rename_button").click().run()
+
+    assert not plans.exception
+    assert "must not be empty" in texts(plans.error)
+    assert store.summary(plan_id).name == "Demo store"
+
+
+def test_a_blank_plan_opens_unsaved_with_every_number_left_to_type(
+    app: AppTest, store: PlanStore
+) -> None:
+    plans = plans_page(app)
+    plans.text_input(key="library.new_name").input("From scratch").run()
+    plans.selectbox(key="library.new_start").set_value("blank").run()
+
+    plans.button(key="library.create").click().run()
+
+    assert not plans.exception
+    assert plans.text_input(key="plan.name").value == "From scratch"
+    assert plans.number_input(key="plan.revenue_target").value is None
+    assert "Not saved yet" in texts(plans.caption)
+    assert plans.button(key="saved.save").disabled
+    assert store.list_plans() == []
+
+
+def test_opening_another_plan_over_unsaved_changes_asks_first(
+    app: AppTest, store: PlanStore
+) -> None:
+    save(app)
+    other = store.create(demo_plan().model_copy(update={"name": "Other"}), author="Omar")
+    app.number_input(key="plan.revenue_target").set_value(175_000).run()
+    plans = plans_page(app)
+    plans.selectbox(key="library.chosen").set_value(other.plan_id).run()
+
+    plans.button(key="library.open").click().run()
+
+    assert "unsaved changes" in texts(plans.warning)
+    plans.button(key="library.discard").click().run()
+    assert plans.text_input(key="plan.name").value == "Other"
+
+
+def test_a_read_only_link_is_created_on_the_plan_page_and_revoked_on_the_plans_page(
+    app: AppTest, store: PlanStore
+) -> None:
+    save(app)
+    plan_id = store.list_plans()[0].id
+
+    app.button(key="saved.share").click().run()
+
+    [link] = store.shares(plan_id)
+    assert any(f"/shared?token={link.token}" in str(code.value) for code in app.code)
+
+    plans = plans_page(app)
+    plans.button(key="library.revoke_button").click().run()
+
+    assert store.shares(plan_id)[0].revoked_at is not None
+    assert "The link no longer opens the plan." in texts(plans.success)
