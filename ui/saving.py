@@ -29,6 +29,7 @@ from ui.store import store_error_text
 SAVE_NOTE_KEY = "saved.note"
 SAVE_BASELINE_KEY = "saved.baseline"
 COPY_NAME_KEY = "saved.copy_name"
+LAST_LINK_KEY = "saved.last_link"  # ((plan id, version), token) of the link last made
 SHARED_PAGE = "shared"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
@@ -289,7 +290,9 @@ def _share(store: PlanStore | None, plan: Plan, dirty: bool, has_problems: bool)
             args=(store, opened.plan_id, opened.info.number),
             key="saved.share",
         )
-        token = st.session_state.get("saved.share_token")
+        # Only the link made for this very version: another plan opened since has none yet.
+        made = st.session_state.get(LAST_LINK_KEY)
+        token = made[1] if made and made[0] == (opened.plan_id, opened.info.number) else None
         if token:
             st.code(share_url(token=token), language=None, wrap_lines=True)
             st.caption(
@@ -315,7 +318,7 @@ def _create_share(store: PlanStore, plan_id: int, version: int) -> None:
     except StoreError as error:
         saved.flash("error", store_error_text(error))
         return
-    st.session_state["saved.share_token"] = link.token
+    st.session_state[LAST_LINK_KEY] = ((plan_id, version), link.token)
 
 
 def share_url(*, token: str | None = None, inputs: str | None = None) -> str:

@@ -424,6 +424,9 @@ def test_a_read_only_link_is_created_on_the_plan_page_and_revoked_on_the_plans_p
 
     [link] = store.shares(plan_id)
     assert any(f"/shared?token={link.token}" in str(code.value) for code in app.code)
+    app.number_input(key="plan.revenue_target").set_value(130_000).run()
+    save(app)  # version 2 has no link yet: version 1's is not offered for it
+    assert not any("/shared?token=" in str(code.value) for code in app.code)
 
     plans = plans_page(app)
     plans.button(key="library.revoke_button").click().run()
