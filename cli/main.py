@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from cli.plans import Rendered, add_plans_command, store_error_line
+from cli.scenarios import add_scenarios_command
 from cli.simulate import add_simulate_command
 from i18n.catalogue import translate
 from i18n.domain import (
@@ -262,6 +263,7 @@ def _parser() -> argparse.ArgumentParser:
     schema.set_defaults(command=lambda _args, _formats: Plan.model_json_schema())
     add_plans_command(commands, [language])
     add_simulate_command(commands, [language])
+    add_scenarios_command(commands, [language])
     return parser
 
 

@@ -4,9 +4,13 @@ Runs ``planner.scenarios.simulate`` (``--trials``, default 10,000; ``--seed``; `
 ``--budget`` instead of the planned traffic) and prints the result as JSON: the probability
 of reaching the target and its standard error, the 10th, 50th and 90th percentiles and mean
 of revenue, new customers and spend, and the traffic and budget that reach the target with
-80% and 90% confidence. Without ``--seed`` a seed is drawn and printed, so the run can be
-repeated. Problems are reported as the ``plan`` command reports them: one line per field on
-stderr, exit status 2.
+80% and 90% confidence.
+
+The inputs the plan file's ``uncertainty`` lists are drawn afresh in every trial (from their
+range, or from the counts observed); ``--no-uncertainty`` keeps them at the plan's values, so
+only the funnel's own chance scatters the trials. Without ``--seed`` a seed is drawn and
+printed, so the run can be repeated. Problems are reported as the ``plan`` command reports
+them: one line per field on stderr, exit status 2.
 """
 
 from __future__ import annotations
@@ -38,6 +42,11 @@ def add_simulate_command(
     source.add_argument(
         "--budget", type=float, metavar="B", help="marketing budget in the plan's currency"
     )
+    command.add_argument(
+        "--no-uncertainty",
+        action="store_true",
+        help="keep the inputs the plan file's uncertainty lists at the plan's values",
+    )
     command.set_defaults(command=simulate_plan)
 
 
@@ -50,6 +59,11 @@ def simulate_plan(args: argparse.Namespace, _formats: Formats) -> dict[str, Any]
 
     plan = read_plan(args.file)
     result = simulate(
-        plan, trials=args.trials, seed=args.seed, traffic=args.traffic, budget=args.budget
+        plan,
+        trials=args.trials,
+        seed=args.seed,
+        traffic=args.traffic,
+        budget=args.budget,
+        uncertainty=() if args.no_uncertainty else None,  # None: the plan's own
     )
     return {"plan": plan.name, **result.model_dump(mode="json")}

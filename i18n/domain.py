@@ -72,10 +72,16 @@ REQUIRED_MESSAGE = N_("required")
 MUST_BE_IN_RANGE = N_("must be {rule}, got {got}")
 MUST_BE_AT_LEAST = N_("must be at least {minimum}, got {got}")
 MUST_BE_FINITE = N_("must be a finite number, got {got}")
-_BOUNDS = {"gt": N_("> {bound}"), "ge": N_("≥ {bound}"), "le": N_("≤ {bound}")}
+_BOUNDS = {
+    "gt": N_("> {bound}"),
+    "ge": N_("≥ {bound}"),
+    "lt": N_("< {bound}"),
+    "le": N_("≤ {bound}"),
+}
 _PERCENT_BOUNDS = {
     "gt": N_("above {bound}"),
     "ge": N_("at least {bound}"),
+    "lt": N_("below {bound}"),
     "le": N_("at most {bound}"),
 }
 BOTH_BOUNDS = N_("{first} and {second}")
@@ -167,6 +173,7 @@ _SIMPLE = {
 }
 _LINK_CODES = frozenset(code for code in _SIMPLE if code.startswith("link_"))
 STRING_TOO_LONG = N_("must be at most {max_length} characters long, got {length}")
+LIST_TOO_LONG = N_("must hold at most {max_length} items, got {length}")
 UNKNOWN_FIELD_SUGGESTION = N_("unknown field; did you mean '{suggestion}'?")
 UNKNOWN_FIELD_KNOWN = N_("unknown field; known fields: {known}")
 NUMBER_TOO = {
@@ -223,6 +230,10 @@ RULES: dict[str, tuple[str, str]] = {
         N_("'{name}' is already the name of stage {number}; stage names must be unique"),
     ),
     "unknown_paid_stage": (N_("'{stage}' is not a stage; use one of {stages}"),) * 2,
+    "duplicate_scenario_name": (
+        N_("'{name}' is already the name of scenarios[{index}]; scenario names must be unique"),
+        N_("'{name}' is already the name of another scenario; scenario names must be unique"),
+    ),
     # Rules of a scenario's overrides (planner.scenarios.overrides).
     "override_stage_missing": (N_("required: the name of the stage whose rate changes"),) * 2,
     "override_stage_unused": (N_("only a stage_rate override names a stage"),) * 2,
@@ -499,7 +510,7 @@ def _out_of_range(reader: _Reader, context: Mapping[str, Any]) -> str | None:
     words = _PERCENT_BOUNDS if reader.percent else _BOUNDS
     parts = [
         reader.t(words[name], bound=bound(context[name]))
-        for name in ("gt", "ge", "le")
+        for name in ("gt", "ge", "lt", "le")
         if _is_number(context.get(name))
     ]
     if not parts:
@@ -604,6 +615,16 @@ def _string_too_long(reader: _Reader, context: Mapping[str, Any]) -> str | None:
     )
 
 
+def _list_too_long(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    if context.get("length") is None or context.get("max_length") is None:
+        return None
+    return reader.t(
+        LIST_TOO_LONG,
+        max_length=reader.plain(context["max_length"]),
+        length=reader.grouped(context["length"]),
+    )
+
+
 _Renderer = Callable[[_Reader, Mapping[str, Any]], "str | None"]
 _BY_CODE: dict[str, _Renderer] = {
     REQUIRED: lambda reader, _context: reader.t(REQUIRED_MESSAGE),
@@ -614,6 +635,7 @@ _BY_CODE: dict[str, _Renderer] = {
     "number_too_small": lambda reader, context: _number_too(reader, "number_too_small", context),
     "extra_forbidden": _unknown_field,
     "string_too_long": _string_too_long,
+    "too_long": _list_too_long,
 }
 
 PYDANTIC_CODES = frozenset(
@@ -624,6 +646,7 @@ PYDANTIC_CODES = frozenset(
         "literal_error",
         "string_type",
         "string_too_long",
+        "too_long",
         *NUMBER_TYPES,
         *WHOLE_NUMBER_TYPES,
         *LIST_TYPES,

@@ -24,7 +24,8 @@ import math
 import re
 from typing import Any, Literal, NamedTuple
 
-from planner.models import Model, Plan
+from planner.base import Model
+from planner.models import Plan
 
 Severity = Literal["info", "warning"]
 Verdict = Literal["below", "within", "above"]

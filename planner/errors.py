@@ -30,8 +30,9 @@ from typing import Any, NoReturn
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from planner.base import RULES_ERROR
 from planner.migrations import SchemaTooNew, migrate
-from planner.models import PLAN_SCHEMA_VERSION, RULES_ERROR, Plan
+from planner.models import PLAN_SCHEMA_VERSION, Plan
 from planner.types import format_number, printable
 
 FILE = "(file)"
@@ -187,6 +188,11 @@ def _worded(detail: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, dic
         limit = (detail.get("ctx") or {}).get("max_length")
         message = f"must be at most {limit} characters long, got {len(got):,}"
         return kind, message, {"max_length": limit, "length": len(got)}
+    if kind == "too_long":
+        context = detail.get("ctx") or {}
+        limit, length = context.get("max_length"), context.get("actual_length")
+        message = f"must hold at most {limit} items, got {length}"
+        return kind, message, {"max_length": limit, "length": length}
     if kind == "literal_error":
         allowed = (detail.get("ctx") or {}).get("expected", "one of the allowed values")
         return kind, f"must be {allowed}, got {shown}", {"expected": allowed, "got": shown}

@@ -6,6 +6,8 @@ today's. A file newer than this planner reads is refused by name rather than mis
 
 - 1 → 2: plans gained ``description`` (optional free text); a version-1 file needs nothing
   else, so the step only raises the version.
+- 2 → 3: plans gained ``scenarios`` and ``uncertainty`` (optional lists, empty by default);
+  the step only raises the version.
 """
 
 from __future__ import annotations
@@ -23,7 +25,11 @@ def _from_1(document: Document) -> Document:
     return {**document, "schema_version": 2}
 
 
-STEPS: dict[int, Callable[[Document], Document]] = {1: _from_1}
+def _from_2(document: Document) -> Document:
+    return {**document, "schema_version": 3}
+
+
+STEPS: dict[int, Callable[[Document], Document]] = {1: _from_1, 2: _from_2}
 
 
 class SchemaTooNew(Exception):

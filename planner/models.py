@@ -9,12 +9,13 @@ fields, and each failure names the field it belongs to (see ``planner.errors``).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from planner.base import Model, RuleProblem, rules_error
+from planner.scenarios.inputs import MAX_SCENARIOS, MAX_UNCERTAIN, Scenario, Uncertain
 from planner.types import (
     Cost,
     Count,
@@ -26,22 +27,12 @@ from planner.types import (
     PlanDate,
     Rate,
     Share,
-    printable,
 )
 
 MIN_STAGES = 2
 MAX_STAGES = 8
 MAX_PERIOD_YEARS = 3
-PLAN_SCHEMA_VERSION: Literal[2] = 2
-RULES_ERROR = "plan_rules"
-
-
-class Model(BaseModel):
-    """Base of every planner model: immutable, strict about unknown keys, finite numbers."""
-
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", allow_inf_nan=False, str_strip_whitespace=True
-    )
+PLAN_SCHEMA_VERSION: Literal[3] = 3
 
 
 def _stage_count(stages: Any) -> Any:
@@ -53,26 +44,6 @@ def _stage_count(stages: Any) -> Any:
             {"low": MIN_STAGES, "high": MAX_STAGES, "got": len(stages)},
         )
     return stages
-
-
-class RuleProblem(NamedTuple):
-    """One broken cross-field rule, addressed to the field a user must change.
-
-    ``rule`` names the rule (``duplicate_name``) and ``params`` what its message needs, so the
-    message can be worded in any language; ``message`` is the English wording.
-    """
-
-    field: str
-    rule: str
-    message: str
-    params: Mapping[str, Any] = {}
-
-
-def rules_error(problems: list[RuleProblem]) -> PydanticCustomError:
-    """Carry several field-addressed problems out of one model validator."""
-    pairs = tuple(problem._replace(message=printable(problem.message)) for problem in problems)
-    summary = "; ".join(f"{problem.field}: {problem.message}" for problem in pairs)
-    return PydanticCustomError(RULES_ERROR, "{summary}", {"summary": summary, "problems": pairs})
 
 
 class Period(Model):
@@ -178,7 +149,7 @@ class ReturningCustomers(Model):
 class Plan(Model):
     """A revenue goal for a period and the funnel that must deliver it."""
 
-    schema_version: Literal[2] = Field(
+    schema_version: Literal[3] = Field(
         default=PLAN_SCHEMA_VERSION,
         description="Version of the plan-file format; older files are migrated when read.",
     )
@@ -206,12 +177,26 @@ class Plan(Model):
     returning_customers: ReturningCustomers | None = Field(
         default=None, description="Repeat buyers whose revenue counts towards the target."
     )
+    scenarios: list[Scenario] = Field(
+        default_factory=list,
+        max_length=MAX_SCENARIOS,
+        description=f"Up to {MAX_SCENARIOS} what-if scenarios, each a named list of overrides "
+        "of this plan's inputs; what a scenario does not override follows the plan. Stages "
+        "and costs they name are checked when a scenario is worked out.",
+    )
+    uncertainty: list[Uncertain] = Field(
+        default_factory=list,
+        max_length=MAX_UNCERTAIN,
+        description="Inputs known only as a range or as counts observed, drawn afresh in every "
+        "trial of the simulation; checked against the plan when it is simulated.",
+    )
 
     @model_validator(mode="after")
     def _funnel_rules(self) -> Plan:
         problems = _rate_problems(self.stages)
         problems += _duplicate_name_problems(self.stages)
         problems += _acquisition_stage_problems(self.acquisition_cost, self.stages)
+        problems += _duplicate_scenario_problems(self.scenarios)
         if problems:
             raise rules_error(problems)
         return self
@@ -287,3 +272,22 @@ def _acquisition_stage_problems(
             {"stage": cost.stage, "stages": names},
         )
     ]
+
+
+def _duplicate_scenario_problems(scenarios: list[Scenario]) -> list[RuleProblem]:
+    first_seen: dict[str, int] = {}
+    problems = []
+    for index, scenario in enumerate(scenarios):
+        key = scenario.name.casefold()
+        if key in first_seen:
+            problems.append(
+                RuleProblem(
+                    f"scenarios[{index}].name",
+                    "duplicate_scenario_name",
+                    f"'{scenario.name}' is already the name of scenarios[{first_seen[key]}]; "
+                    "scenario names must be unique",
+                    {"name": scenario.name, "index": first_seen[key]},
+                )
+            )
+        first_seen.setdefault(key, index)
+    return problems

@@ -15,7 +15,8 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
-from planner.models import AcquisitionCost, Model, Period, Plan, ReturningCustomers, Stage
+from planner.base import Model
+from planner.models import AcquisitionCost, Period, Plan, ReturningCustomers, Stage
 from planner.types import Money, OrdersPerCustomer, Share
 
 

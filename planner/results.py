@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from planner.models import Model
+from planner.base import Model
 
 Driver = Literal["traffic", "budget"]
 

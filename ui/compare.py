@@ -13,6 +13,7 @@ from planner.errors import PlanInvalid, PlannerError
 from planner.funnel import plan_backwards
 from planner.models import Plan
 from planner.results import PlanResult
+from ui.scenario_words import scenarios_summary, uncertainty_summary
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,16 @@ def input_rows(first: Plan, second: Plan, say: Wording) -> list[Row]:
         Row(say.t("Acquisition cost"), _cost(first, say), _cost(second, say)),
         Row(say.t("Returning customers"), _returning(first, say), _returning(second, say)),
         Row(say.t("Description"), first.description, second.description),
+        Row(
+            say.t("Scenarios"),
+            scenarios_summary(first, say),
+            scenarios_summary(second, say),
+        ),
+        Row(
+            say.t("Uncertain inputs"),
+            uncertainty_summary(first, say),
+            uncertainty_summary(second, say),
+        ),
     ]
     return rows
 

@@ -21,6 +21,7 @@ from planner.errors import FieldProblem
 from planner.models import Plan
 from planner.period import MAX_YEAR, MIN_YEAR, month_period, quarter_period, year_period
 from planner.types import format_number
+from ui.whatif_draft import WHATIF, whatif_data, whatif_from_plan
 
 PREFIX = "plan."
 PERIOD_KINDS = ("month", "quarter", "year", "custom")
@@ -39,7 +40,7 @@ APPLIED_PRESET = PREFIX + "applied_preset"
 # The language the demo's and the presets' names are in (``ui.state`` renames them on a switch).
 NAMES_LANGUAGE = PREFIX + "names_language"
 META_KEYS = frozenset(
-    {STAGE_IDS, NEXT_STAGE_ID, NOTES, FOLLOWS, LAST_AMOUNTS, APPLIED_PRESET, NAMES_LANGUAGE}
+    {STAGE_IDS, NEXT_STAGE_ID, NOTES, FOLLOWS, LAST_AMOUNTS, APPLIED_PRESET, NAMES_LANGUAGE, WHATIF}
 )
 
 DIRECTION_KEY = PREFIX + "direction"
@@ -190,6 +191,7 @@ def draft_from_plan(plan: Plan, preset: Mapping[str, str] | None = None) -> dict
         **_period_draft(plan),
         **_cost_draft(plan, stage_ids),
         **_returning_draft(plan),
+        WHATIF: whatif_from_plan(plan, stage_ids),
     }
     for stage_id, stage in zip(stage_ids, plan.stages, strict=True):
         draft[stage_key(stage_id, "name")] = stage.name
@@ -282,6 +284,8 @@ def plan_data(draft: Mapping[str, Any]) -> dict[str, Any]:
         data["acquisition_cost"] = _cost_data(draft)
     if draft.get(RETURNING_ON_KEY):
         data["returning_customers"] = _returning_data(draft)
+    whatif = whatif_data(draft.get(WHATIF), stage_names(draft))
+    data["scenarios"], data["uncertainty"] = whatif.scenarios, whatif.uncertainty
     return data
 
 

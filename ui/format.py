@@ -18,6 +18,7 @@ from babel.dates import format_date
 from i18n.catalogue import N_
 from planner.models import Period
 from planner.period import month_period, quarter_period
+from ui.compare import Wording
 from ui.draft import Money, Percent, Phrase
 from ui.i18n import formats, language, right_to_left, t, t_plural
 
@@ -146,3 +147,15 @@ def _worded(value: object) -> str:
 
 def _digits(text: str) -> str:
     return text.translate(_ARABIC_INDIC) if formats().digits == "arab" else text
+
+
+def wording() -> Wording:
+    """The reader's way of wording labels and values, for the pure text builders."""
+    return Wording(
+        t=t,
+        money=lambda amount, currency: money(amount, currency),
+        count=count,
+        percent=percent,
+        ratio=ratio,
+        period=lambda plan: period_name(plan.period),
+    )

@@ -29,7 +29,7 @@ from storage.records import (
 )
 from storage.store import PlanStore
 from ui import compare, saved, state
-from ui.format import count, day, markdown, moment, money, percent, period_name, ratio
+from ui.format import count, day, markdown, moment, money, period_name, wording
 from ui.i18n import formats, t
 from ui.saving import XLSX, file_name, share_url, workbook
 from ui.store import store_error_text
@@ -356,7 +356,7 @@ def _comparison(store: PlanStore, plan: PlanSummary, history: Sequence[VersionIn
     except StoreError as error:
         st.error(store_error_text(error))
         return
-    say = _wording()
+    say = wording()
     headers = (
         t("Version {number}", number=count(first)),
         t("Version {number}", number=count(second)),
@@ -366,17 +366,6 @@ def _comparison(store: PlanStore, plan: PlanSummary, history: Sequence[VersionIn
     st.markdown(t("**What each version needs**"))
     needs = (t("Measure"), *headers)
     _rows_table(compare.result_rows(one, two, say), needs, "library.compare_results")
-
-
-def _wording() -> compare.Wording:
-    return compare.Wording(
-        t=t,
-        money=lambda amount, currency: money(amount, currency),
-        count=count,
-        percent=percent,
-        ratio=ratio,
-        period=lambda plan: period_name(plan.period),
-    )
 
 
 def _rows_table(rows: Sequence[compare.Row], headers: tuple[str, ...], key: str) -> None:

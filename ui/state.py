@@ -66,6 +66,7 @@ from ui.draft import (
 from ui.format import count
 from ui.i18n import language, t
 from ui.messages import TABS, tab_of_label
+from ui.whatif_draft import WHATIF, empty_whatif, follow_stages
 from ui.work import Work, checked_result, convert_price, starting_points, work_out
 
 DRAFT_KEY = PREFIX + "draft"
@@ -113,6 +114,7 @@ def load_draft() -> dict[str, Any]:
     names_language = draft.get(NAMES_LANGUAGE, "en")
     if names_language is not None and names_language != language():
         _rename_given_names(draft, names_language)
+    follow_stages(draft.setdefault(WHATIF, empty_whatif()), stage_names(draft))
     return draft
 
 

@@ -24,70 +24,27 @@ the funnel takes every input as the decimal it was written as; a relative change
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
+from planner.base import Model
 from planner.errors import RULE, FieldProblem, PlanInvalid, parse_plan
 from planner.funnel import plan_backwards, project_forwards
-from planner.models import Model, Plan, RuleProblem, rules_error
-from planner.types import Name
+from planner.models import Plan
+from planner.scenarios.inputs import (  # noqa: F401  (re-exported: the models live in inputs)
+    FORWARD_TARGETS,
+    MAX_OVERRIDES,
+    Mode,
+    Override,
+    PlanInput,
+    Scenario,
+    Target,
+)
 
-MAX_OVERRIDES = 20
-
-PlanInput = Literal[
-    "revenue_target",
-    "average_order_value",
-    "orders_per_customer",
-    "gross_margin",
-    "stage_rate",
-    "cost_per_unit",
-    "cost_per_mille",
-    "click_through_rate",
-    "returning_repeat_purchase_rate",
-    "returning_orders_per_customer",
-    "returning_average_order_value",
-    "returning_active_customers",
-]
-"""The plan's inputs a scenario can change (and a trial can draw)."""
-Target = Literal[PlanInput, "traffic", "budget"]
-Mode = Literal["absolute", "relative"]
-
-FORWARD_TARGETS: tuple[Target, ...] = ("traffic", "budget")
 _COSTS = {"cost_per_unit": False, "cost_per_mille": True, "click_through_rate": True}
 """Each cost field, and whether it belongs to paying per 1,000 impressions."""
 _RETURNING_PREFIX = "returning_"
-
-
-class Override(Model):
-    """One input changed: set to ``value``, or moved by the share ``value`` of itself."""
-
-    target: Target = Field(description="The input changed; traffic and budget are amounts.")
-    stage: Name | None = Field(
-        default=None, description="The stage whose rate changes (stage_rate only)."
-    )
-    mode: Mode = Field(
-        default="absolute",
-        description="absolute: the new value; relative: value × (1 + change), 0.1 = +10%.",
-    )
-    value: float
-
-    @model_validator(mode="after")
-    def _stage_only_for_a_rate(self) -> Override:
-        if self.target == "stage_rate" and self.stage is None:
-            message = "required: the name of the stage whose rate changes"
-            raise rules_error([RuleProblem("stage", "override_stage_missing", message)])
-        if self.target != "stage_rate" and self.stage is not None:
-            message = "only a stage_rate override names a stage"
-            raise rules_error([RuleProblem("stage", "override_stage_unused", message)])
-        return self
-
-
-class Scenario(Model):
-    """A named set of what-if changes to a plan."""
-
-    name: Name
-    overrides: list[Override] = Field(default_factory=list, max_length=MAX_OVERRIDES)
 
 
 def scaled(value: float, change: float) -> float:

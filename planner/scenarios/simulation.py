@@ -66,7 +66,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -76,6 +76,7 @@ import numpy.typing as npt
 from pydantic import Field
 from scipy.stats import binom  # type: ignore[import-untyped]
 
+from planner.base import Model
 from planner.errors import RULE, FieldProblem, PlanInvalid
 
 # The funnel's own checks and exact helpers, so a budget buys exactly the units that
@@ -90,7 +91,7 @@ from planner.funnel import (
     project_forwards,
     stage_reach,
 )
-from planner.models import Model, Plan
+from planner.models import Plan
 from planner.scenarios.uncertainty import Uncertain, draw
 from planner.types import OUT_OF_RANGE, format_bound, format_number
 
@@ -541,13 +542,16 @@ def simulate(
     traffic: float | None = None,
     budget: float | None = None,
     noise: bool = True,
-    uncertainty: Sequence[Uncertain] = (),
+    uncertainty: Sequence[Uncertain] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> SimulationResult:
     """Run the plan's funnel ``trials`` times and summarise the odds of reaching its target.
 
     The top-stage count is the planned traffic, or ``traffic``, or what ``budget`` buys (give
     at most one); planned traffic and a budget's traffic are worked from the plan's own
-    values. ``uncertainty`` draws those inputs per trial (``planner.scenarios.uncertainty``).
+    values. ``uncertainty`` draws those inputs per trial (``planner.scenarios.uncertainty``);
+    by default the plan's own (``plan.uncertainty``), ``()`` for none. ``progress`` is called
+    with the share of trials done after each chunk, for a progress bar.
     ``seed`` repeats a run; without one a seed is drawn and reported. Raises ``PlanInvalid``
     naming ``trials``, ``seed``, ``traffic``, ``budget`` or ``uncertainty[i]``, and
     ``PlannerError`` for a budget the plan can't spend (no cost, or a free one).
@@ -560,6 +564,7 @@ def simulate(
         budget=budget,
         noise=noise,
         uncertainty=uncertainty,
+        progress=progress,
     )
     return summarise(run)
 
@@ -572,7 +577,8 @@ def run_simulation(
     traffic: float | None = None,
     budget: float | None = None,
     noise: bool = True,
-    uncertainty: Sequence[Uncertain] = (),
+    uncertainty: Sequence[Uncertain] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> SimulationRun:
     """``simulate``'s trials, kept as arrays (the revenue of every trial for a histogram).
 
@@ -582,14 +588,28 @@ def run_simulation(
     """
     if seed is None:
         seed = secrets.randbits(63)
+    drawn = plan.uncertainty if uncertainty is None else uncertainty
     problems = _whole_problems("trials", trials, low=1, high=MAX_TRIALS)
     problems += _whole_problems("seed", seed, low=0, high=MAX_SEED)
     if problems:
         raise PlanInvalid(problems)
     top = _top_count(plan, traffic, budget)
-    check_uncertainty(plan, uncertainty)
-    if not noise and not uncertainty:
+    check_uncertainty(plan, drawn)
+    if not noise and not drawn:
         return _expected_run(plan, trials, seed, top)
+    return _drawn_run(plan, trials, seed, top, noise, drawn, progress)
+
+
+def _drawn_run(
+    plan: Plan,
+    trials: int,
+    seed: int,
+    top: int,
+    noise: bool,
+    uncertainty: Sequence[Uncertain],
+    progress: Callable[[float], None] | None,
+) -> SimulationRun:
+    """Trials drawn chunk by chunk from one generator seeded with ``seed``."""
     rng = np.random.default_rng(seed)
     # Filled chunk by chunk: only one chunk's temporaries live at a time (a million trials
     # peak near 30 MB: the four result arrays and one chunk's intermediates).
@@ -612,6 +632,8 @@ def run_simulation(
         hits[where] = chunk.hits
         if chunk.groups is not None:
             groups.append(chunk.groups)
+        if progress is not None:
+            progress((start + size) / trials)
     merged = _Groups.merged(groups) if noise else None
     if merged is not None and uncertainty:
         merged = merged.capped(rng)  # drawn after every trial: the trials don't move

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from planner.models import PLAN_SCHEMA_VERSION
 from planner.presets import demo_plan
 from storage.store import PlanStore
 from tests.conftest import ROOT
@@ -297,7 +298,7 @@ def test_a_plan_file_is_imported_and_a_bad_one_is_named_field_by_field(
 
     [imported] = store.list_plans()
     assert imported.name == "Q1 store plan"
-    assert store.load(imported.id).plan.schema_version == 2
+    assert store.load(imported.id).plan.schema_version == PLAN_SCHEMA_VERSION
 
 
 def test_a_read_only_link_shows_the_version_until_it_is_revoked(

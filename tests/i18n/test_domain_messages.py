@@ -48,12 +48,21 @@ from planner.errors import (
     FieldProblem,
     PlanInvalid,
     PlannerError,
+    parse_plan,
     parse_plan_json,
     problems_from,
 )
 from planner.funnel import plan_backwards, project_forwards
 from planner.models import AcquisitionCost, Period, Plan, ReturningCustomers, Stage
-from planner.scenarios import Observed, Override, Range, Scenario, Uncertain, apply_scenario
+from planner.scenarios import (
+    MAX_SCENARIOS,
+    Observed,
+    Override,
+    Range,
+    Scenario,
+    Uncertain,
+    apply_scenario,
+)
 from planner.scenarios.simulation import check_uncertainty
 from tests.conftest import EXAMPLE_PLAN_FILE, ROOT
 
@@ -302,7 +311,7 @@ PLAN_FILES: dict[str, str | bytes] = {
     "string_type": with_data(name=5),
     "string_too_long": with_data(name="x" * 81),
     "literal_error": with_data(schema_version="2"),
-    "schema_too_new": with_data(schema_version=3),
+    "schema_too_new": with_data(schema_version=4),
     "finite_number": example_with("120000", "NaN"),
     "number_too_large": example_with("120000", "1e400"),
     "number_too_large_digits": example_with("120000", "1" * 400),
@@ -427,6 +436,17 @@ def _uncertainty_problems() -> Iterator[FieldProblem]:
         yield from invalid.value.problems
 
 
+def _scenario_list_problems() -> Iterator[FieldProblem]:
+    """A plan file holding too many scenarios, and two scenarios of one name."""
+    document = json.loads(EXAMPLE)
+    too_many = [{"name": f"What if {number}"} for number in range(MAX_SCENARIOS + 1)]
+    same_name = [{"name": "Better checkout"}, {"name": "better checkout"}]
+    for scenarios in (too_many, same_name):
+        with pytest.raises(PlanInvalid) as invalid:
+            parse_plan({**document, "scenarios": scenarios})
+        yield from invalid.value.problems
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[FieldProblem]:
     """Real problems of every code, made the way a user makes them."""
@@ -434,6 +454,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[FieldProblem]:
     problems += list(_funnel_problems())
     problems += list(_override_problems())
     problems += list(_uncertainty_problems())
+    problems += list(_scenario_list_problems())
     problems += list(_cli_problems(tmp_path_factory.mktemp("cli")))
     stdin = sys.stdin
     try:
@@ -503,6 +524,7 @@ def test_every_pydantic_type_worded_here_reads_in_both_languages() -> None:
     contexts: dict[str, dict[str, Any]] = {
         "extra_forbidden": {"suggestion": "name"},
         "string_too_long": {"max_length": 80, "length": 81},
+        "too_long": {"max_length": 6, "length": 7},
         "literal_error": {"expected": "1", "got": "2"},
     }
     for code in sorted(domain.PYDANTIC_CODES):

@@ -75,6 +75,8 @@ def test_every_input_of_the_plan_file_has_a_row() -> None:
         "acquisition_cost": "Acquisition cost",
         "gross_margin": "Gross margin",
         "returning_customers": "Returning customers",
+        "scenarios": "Scenarios",
+        "uncertainty": "Uncertain inputs",
     }
 
     assert set(named) == fields

@@ -13,18 +13,34 @@ from planner.models import PLAN_SCHEMA_VERSION
 from tests.conftest import ROOT
 
 VERSION_1_FILE = ROOT / "tests" / "unit" / "data" / "plan-schema-1.json"
+VERSION_2_FILE = ROOT / "tests" / "unit" / "data" / "plan-schema-2.json"
+NO_WHAT_IFS = {"scenarios": [], "uncertainty": []}
 
 
 def test_a_version_1_file_reads_as_today_s_plan_with_the_same_inputs() -> None:
-    """Hand-checked: version 1 is today's format without ``description``."""
+    """Hand-checked: version 1 is today's format without ``description`` and the what-ifs."""
     text = VERSION_1_FILE.read_text(encoding="utf-8")
     written = json.loads(text)
 
     plan = parse_plan_json(text)
 
     assert written["schema_version"] == 1
-    assert plan.schema_version == PLAN_SCHEMA_VERSION == 2
-    assert plan == parse_plan({**written, "schema_version": 2, "description": ""})
+    assert plan.schema_version == PLAN_SCHEMA_VERSION == 3
+    assert plan == parse_plan({**written, "schema_version": 3, "description": "", **NO_WHAT_IFS})
+
+
+def test_a_version_2_file_reads_as_today_s_plan_with_no_scenarios_or_uncertainty() -> None:
+    """Hand-checked: version 2 is today's format without ``scenarios`` and ``uncertainty``."""
+    text = VERSION_2_FILE.read_text(encoding="utf-8")
+    written = json.loads(text)
+
+    plan = parse_plan_json(text)
+
+    assert written["schema_version"] == 2
+    assert plan.scenarios == []
+    assert plan.uncertainty == []
+    assert plan == parse_plan({**written, "schema_version": 3, **NO_WHAT_IFS})
+    assert plan.description == written["description"]
 
 
 def test_the_migrated_plan_keeps_every_number_of_the_file() -> None:
@@ -54,7 +70,7 @@ def test_a_version_newer_than_this_planner_is_refused_by_name(
     [problem] = invalid.value.problems
     assert problem.field == "schema_version"
     assert problem.code == "schema_too_new"
-    assert problem.context == {"got": 3, "supported": 2}
+    assert problem.context == {"got": 4, "supported": 3}
 
 
 @pytest.mark.parametrize("version", [0, -1, "1", 1.0, True, None])

@@ -289,3 +289,26 @@ def test_inputs_the_plan_cannot_draw_are_named() -> None:
             uncertainty=[Uncertain(target="cost_per_unit", range=Range(low=1, likely=1, high=2))],
         )
     assert unpaid.value.fields() == {"uncertainty[0].target"}
+
+
+def test_a_plans_own_uncertainty_is_drawn_unless_told_otherwise() -> None:
+    """The plan file's ranges are what ``simulate`` draws by default; ``()`` draws none."""
+    spread = Range(low=0.3, likely=0.5, high=0.7)
+    ranged = [Uncertain(target="stage_rate", stage="Checkout", range=spread)]
+    plan = demo_plan().model_copy(update={"uncertainty": ranged})
+
+    own = simulate(plan, trials=2_000, seed=5)
+    given = simulate(demo_plan(), trials=2_000, seed=5, uncertainty=ranged)
+    none = simulate(plan, trials=2_000, seed=5, uncertainty=())
+
+    assert own == given
+    assert none == simulate(demo_plan(), trials=2_000, seed=5)
+    assert own.revenue.p90 - own.revenue.p10 > 2 * (none.revenue.p90 - none.revenue.p10)
+
+
+def test_progress_is_reported_after_every_chunk_up_to_all_trials() -> None:
+    shares: list[float] = []
+
+    simulate(demo_plan(), trials=250_000, seed=1, progress=shares.append)
+
+    assert shares == [0.4, 0.8, 1.0]

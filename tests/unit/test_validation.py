@@ -319,12 +319,12 @@ ONE_PROBLEM_CASES = [
         id="unknown-field-no-close-match",
     ),
     pytest.param(
-        put("schema_version", "2"), "schema_version", 'must be 2, got "2"', id="schema-version"
+        put("schema_version", "2"), "schema_version", 'must be 3, got "2"', id="schema-version"
     ),
     pytest.param(
-        put("schema_version", 3),
+        put("schema_version", 4),
         "schema_version",
-        "is 3, newer than this planner reads (up to 2); update the planner",
+        "is 4, newer than this planner reads (up to 3); update the planner",
         id="schema-version-from-the-future",
     ),
 ]
@@ -872,7 +872,7 @@ def test_a_very_long_unknown_key_is_cut(example_plan_data: dict[str, Any]) -> No
             "revenue_target", "12\x1b[2J", 'must be a number, got "12\\x1b[2J" (text)', id="number"
         ),
         pytest.param("stages", "\x1b[2J", 'must be a list, got "\\u001b[2J"', id="list"),
-        pytest.param("schema_version", "\u202e1", 'must be 2, got "\\u202e1"', id="version"),
+        pytest.param("schema_version", "\u202e1", 'must be 3, got "\\u202e1"', id="version"),
     ],
 )
 def test_values_echoed_in_messages_are_escaped(
@@ -1244,8 +1244,8 @@ def test_a_broken_rule_names_itself_and_carries_its_parameters(
         pytest.param(put("revenue_target", DELETE), "missing", {}),
         pytest.param(put("revenue_target", None), "missing", {}, id="null-is-missing"),
         pytest.param(put("name", "x" * 81), "string_too_long", {"max_length": 80, "length": 81}),
-        pytest.param(put("schema_version", "2"), "literal_error", {"expected": "2", "got": '"2"'}),
-        pytest.param(put("schema_version", 3), "schema_too_new", {"got": 3, "supported": 2}),
+        pytest.param(put("schema_version", "2"), "literal_error", {"expected": "3", "got": '"2"'}),
+        pytest.param(put("schema_version", 4), "schema_too_new", {"got": 4, "supported": 3}),
         pytest.param(put("period", "Q1"), "model_type", {"class_name": "Period", "got": '"Q1"'}),
     ],
 )

@@ -29,9 +29,10 @@ from fractions import Fraction
 
 from pydantic import Field
 
+from planner.base import Model
 from planner.errors import FieldProblem, PlanInvalid
 from planner.funnel import exact, plan_backwards, project_forwards, stage_reach
-from planner.models import Model, Plan
+from planner.models import Plan
 from planner.scenarios.overrides import (
     Override,
     Scenario,
