@@ -238,22 +238,27 @@ def _rate_problems(stages: list[Stage]) -> list[RuleProblem]:
 
 
 def _duplicate_name_problems(stages: list[Stage]) -> list[RuleProblem]:
+    return [
+        RuleProblem(
+            f"stages[{index}].name",
+            "duplicate_name",
+            f"'{name}' is already the name of stages[{first}]; stage names must be unique",
+            {"name": name, "index": first},
+        )
+        for index, first, name in _repeated_names([stage.name for stage in stages])
+    ]
+
+
+def _repeated_names(names: list[str]) -> list[tuple[int, int, str]]:
+    """(position, position of its first use, name) of each name used before (any case)."""
     first_seen: dict[str, int] = {}
-    problems = []
-    for index, stage in enumerate(stages):
-        key = stage.name.casefold()
+    repeated = []
+    for index, name in enumerate(names):
+        key = name.casefold()
         if key in first_seen:
-            problems.append(
-                RuleProblem(
-                    f"stages[{index}].name",
-                    "duplicate_name",
-                    f"'{stage.name}' is already the name of stages[{first_seen[key]}]; "
-                    "stage names must be unique",
-                    {"name": stage.name, "index": first_seen[key]},
-                )
-            )
+            repeated.append((index, first_seen[key], name))
         first_seen.setdefault(key, index)
-    return problems
+    return repeated
 
 
 def _acquisition_stage_problems(
@@ -275,19 +280,12 @@ def _acquisition_stage_problems(
 
 
 def _duplicate_scenario_problems(scenarios: list[Scenario]) -> list[RuleProblem]:
-    first_seen: dict[str, int] = {}
-    problems = []
-    for index, scenario in enumerate(scenarios):
-        key = scenario.name.casefold()
-        if key in first_seen:
-            problems.append(
-                RuleProblem(
-                    f"scenarios[{index}].name",
-                    "duplicate_scenario_name",
-                    f"'{scenario.name}' is already the name of scenarios[{first_seen[key]}]; "
-                    "scenario names must be unique",
-                    {"name": scenario.name, "index": first_seen[key]},
-                )
-            )
-        first_seen.setdefault(key, index)
-    return problems
+    return [
+        RuleProblem(
+            f"scenarios[{index}].name",
+            "duplicate_scenario_name",
+            f"'{name}' is already the name of scenarios[{first}]; scenario names must be unique",
+            {"name": name, "index": first},
+        )
+        for index, first, name in _repeated_names([scenario.name for scenario in scenarios])
+    ]

@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from planner.errors import REQUIRED, RULE, FieldProblem, problems_from
 from planner.models import Plan
 from planner.scenarios.inputs import (
+    BOUNDS,
     MAX_OVERRIDES,
     MAX_SCENARIOS,
     MAX_UNCERTAIN,
@@ -35,6 +36,7 @@ from planner.scenarios.inputs import (
     Scenario,
     Uncertain,
 )
+from planner.types import OUT_OF_RANGE, format_number
 
 WHATIF = "plan.whatif"
 STAGE_RATE = "stage_rate"
@@ -44,11 +46,15 @@ RANGE_FIELDS = ("low", "likely", "high")
 
 @dataclass(frozen=True)
 class WhatIfProblem:
-    """Why one entry is left out of the plan: ``entry`` is its id in the draft."""
+    """Why one entry is left out of the plan: ``entry`` is its id in the draft.
+
+    ``percent``: the problem's numbers are shares, shown in percent as they were typed.
+    """
 
     kind: str  # "scenario", "change" or "uncertain"
     entry: int
     problem: FieldProblem
+    percent: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,7 +151,7 @@ def follow_stages(block: dict[str, Any], names: Mapping[int, str]) -> None:
     """Remember each referenced stage's current name, in case it is removed later."""
     for row in rows(block):
         stage_id = row.get("stage_id")
-        if row["target"] == STAGE_RATE and stage_id in names:
+        if row["target"] == STAGE_RATE and isinstance(stage_id, int) and stage_id in names:
             row["stage"] = names[stage_id]
 
 
@@ -251,7 +257,41 @@ def _uncertain_data(
             problem = FieldProblem(field, "required", REQUIRED)
             problems.append(WhatIfProblem("uncertain", row["id"], problem))
         return None
+    if "range" in data:
+        percent = row["target"] in PERCENT_TARGETS
+        wrong = _range_problems(row["target"], data["range"], percent=percent)
+        if wrong:
+            problems += [WhatIfProblem("uncertain", row["id"], p, percent) for p in wrong]
+            return None
     return _validated(Uncertain, data, "uncertain", row["id"], problems)
+
+
+def _range_problems(target: str, values: Mapping[str, Any], *, percent: bool) -> list[FieldProblem]:
+    """A range's values outside the input's bounds, or out of order, as the page shows them.
+
+    The model says the same, but in the plan file's fractions ("got 0.7"); a reader who typed
+    70% reads it back in percent.
+    """
+    bounds = BOUNDS[target]
+    problems = []
+    for field in RANGE_FIELDS:
+        value = values[field]
+        if not bounds.holds(value):
+            lower = "ge" if bounds.low_included else "gt"
+            context = {"got": value, lower: bounds.low, "le": bounds.high}
+            message = f"must be {bounds.text}, got {format_number(value)}"
+            problems.append(FieldProblem(f"range.{field}", message, OUT_OF_RANGE, context))
+    low, likely, high = (values[field] for field in RANGE_FIELDS)
+    if not problems and not low <= likely <= high:
+        shown = {
+            field: format_number(to_percent(values[field]) if percent else values[field])
+            + ("%" if percent else "")
+            for field in RANGE_FIELDS
+        }
+        message = "must be low ≤ likely ≤ high, got {low}, {likely}, {high}".format(**shown)
+        context = {"rule": "range_order", **shown}
+        problems.append(FieldProblem("range", message, RULE, context))
+    return problems
 
 
 def _validated(

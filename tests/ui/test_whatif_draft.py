@@ -8,7 +8,7 @@ from planner.errors import parse_plan
 from planner.models import Plan
 from planner.presets import demo_plan
 from planner.scenarios.inputs import Observed, Override, Range, Scenario, Uncertain
-from ui.compare import Wording
+from tests.ui.test_compare import PLAIN
 from ui.draft import STAGE_IDS, draft_from_plan, plan_data, stage_key
 from ui.scenario_words import override_text, scenario_text, uncertain_text
 from ui.whatif_draft import WHATIF, follow_stages, new_id, whatif_data
@@ -119,7 +119,7 @@ def test_half_typed_entries_stay_in_the_draft_but_out_of_the_plan() -> None:
     assert {(p.kind, p.problem.field, p.problem.code) for p in data.problems} == {
         ("change", "value", "missing"),
         ("scenario", "name", "rule"),
-        ("uncertain", "range.likely", "rule"),
+        ("uncertain", "range", "rule"),
         ("uncertain", "observed.trials", "missing"),
     }
     assert len(block["scenarios"]) == 2  # nothing typed is lost
@@ -139,30 +139,38 @@ def test_a_scenario_without_a_name_is_left_out_and_named_by_its_id() -> None:
     ]
 
 
-PLAIN = Wording(
-    t=lambda text, **values: text.format(**values),
-    money=lambda amount, currency: "—" if amount is None else f"${amount:,.2f}",
-    count=lambda value: "—" if value is None else f"{value:,.0f}",
-    percent=lambda fraction: "—" if fraction is None else f"{fraction * 100:g}%",
-    ratio=lambda value: "—" if value is None else f"{value:.2f}×",
-    period=lambda plan: f"{plan.period.start} – {plan.period.end}",
-)
-
-
 def test_changes_and_ranges_read_as_a_marketer_says_them() -> None:
     plan = what_if_plan()
     cheaper = plan.scenarios[1]
 
     assert scenario_text(plan, plan.scenarios[0], PLAIN) == (
-        "Better checkout: Conversion to 'Checkout' +10%"
+        "Better checkout: Conversion to 'Checkout' +10.0%"
     )
     assert [override_text(plan, o, PLAIN) for o in cheaper.overrides] == [
-        "Cost per 'Sessions' → $0.35",
-        "Gross margin → 42%",
-        "Budget −20%",
+        "Cost per 'Sessions' → USD 0.35",
+        "Gross margin → 42.0%",
+        "Budget −20.0%",
     ]
     assert [uncertain_text(plan, u, PLAIN) for u in plan.uncertainty] == [
-        "Conversion to 'Checkout': 45% – 58%, most likely 50% (PERT)",
+        "Conversion to 'Checkout': 45.0% – 58.0%, most likely 50.0% (PERT)",
         "Conversion to 'Add to cart': 60 of 500 observed",
-        "Average order value: $55.00 – $70.00, most likely $60.00 (triangular)",
+        "Average order value: USD 55.00 – USD 70.00, most likely USD 60.00 (triangular)",
     ]
+
+
+def test_a_range_is_refused_in_the_percent_it_was_typed_in() -> None:
+    draft = draft_from_plan(what_if_plan())
+    block = draft[WHATIF]
+    block["uncertain"][0].update(low=70.0, likely=60.0, high=66.0)
+    block["uncertain"][2]["low"] = -5.0  # an order value below zero
+
+    problems = whatif_data(block, names(draft)).problems
+
+    order, bound = problems
+    assert (order.problem.field, order.percent) == ("range", True)
+    assert order.problem.message == "must be low ≤ likely ≤ high, got 70%, 60%, 66%"
+    assert (bound.problem.field, bound.problem.code, bound.percent) == (
+        "range.low",
+        "out_of_range",
+        False,
+    )
