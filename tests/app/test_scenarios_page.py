@@ -412,3 +412,22 @@ def test_the_levers_tab_names_the_top_lever_in_words_and_draws_the_tornado(
     charts = [chart.proto.id for chart in levers.get("plotly_chart")]
     assert any(chart_id.endswith("scenarios.tornado") for chart_id in charts), charts
     assert not scenarios.exception
+
+
+def test_two_worked_examples_start_an_empty_page(scenarios: AppTest) -> None:
+    """Hand-worked: the demo pays $0.40 a session.
+
+    20% cheaper is $0.32, so the target's 85,834 sessions cost $27,466.88 instead of
+    $34,333.60; the Purchase step +10% needs ⌈85,834 ÷ 1.1⌉ sessions.
+    """
+    scenarios.button(key="whatif.examples").click().run()
+
+    table = comparison(scenarios)
+    assert table is not None
+    assert list(table.columns) == [BASE, "Better 'Purchase'", "Cheaper traffic"]
+    budget = table.loc["Budget the target needs"]
+    assert budget["Cheaper traffic"].startswith("$27,467")
+    assert table.loc["Traffic the target needs", "Better 'Purchase'"].startswith(
+        f"{traffic_with_purchase_rate(0.66):,}"
+    )
+    assert not scenarios.exception
