@@ -43,7 +43,11 @@ vary, its rates, AOV and orders) the chance that T units reach the target is exa
 ``binom.sf(k − 1, T, p)`` with k that trial's needed customers. P(T) is the mean of that over
 the trials (a Rao-Blackwellised estimate: exact given each trial's inputs, smooth and monotone
 in T, and with no returning buyers and fixed inputs it is the exact probability). The smallest
-T with P(T) ≥ level is found by bisection over 0..``MAX_TRAFFIC``; when even ``MAX_TRAFFIC``
+T in 0..``MAX_TRAFFIC`` with P(T) ≥ level is the one T with P(T − 1) < level ≤ P(T). It is
+found by Newton steps from the level quantile of the trials' own needs (needed ÷ reach), the
+slope P(T + 1) − P(T) worked exactly from the binomial pmf: two or three P(T) per level where
+bisection takes a dozen or more, each P(T) a binomial tail per trial. Where P bends or steps
+(a few trials far apart) the search expands and bisects instead. When even ``MAX_TRAFFIC``
 falls short the level is reported as unreachable (traffic and budget ``None``). Its budget is
 the spend ``project_forwards`` computes at that traffic. With ``noise=False`` every level needs
 the planned traffic: the expected chain reaches the target there and, in whole customers, not
@@ -52,18 +56,19 @@ one unit before.
 Inputs are per-trial arrays (``TrialInputs``): the plan's constants, or, for the inputs given
 as ranges or counts observed (``uncertainty``, see ``planner.scenarios.uncertainty``), drawn
 per trial before the trial's funnel. Then every trial may be its own group in P(T): it is
-averaged over a random subsample of at most ``MAX_GROUPS`` (20,000) trials, and the bisection
-starts near the trials' own needs. With noise off and uncertain inputs, each trial is the
-expected chain of its drawn inputs (in floats) and P(T) the share of trials whose chain
-reaches the target at T. Planned traffic and a budget's traffic use the plan's own values.
-Trials run in chunks of ``CHUNK_TRIALS`` from one seeded numpy generator: the same plan, seed
-and trials give the same numbers. ``run_simulation`` keeps the per-trial arrays (revenue for a
-histogram, customers, spend, hits); ``simulate`` summarises them as a ``SimulationResult``.
+averaged over a random subsample of at most ``MAX_GROUPS`` (20,000) trials. With noise off
+and uncertain inputs, each trial is the expected chain of its drawn inputs (in floats) and
+P(T) the share of trials whose chain reaches the target at T. Planned traffic and a budget's
+traffic use the plan's own values. Trials run in chunks of ``CHUNK_TRIALS`` from one seeded
+numpy generator: the same plan, seed and trials give the same numbers. ``run_simulation``
+keeps the per-trial arrays (revenue for a histogram, customers, spend, hits); ``simulate``
+summarises them as a ``SimulationResult``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import secrets
 from collections.abc import Callable, Iterator, Sequence
@@ -103,9 +108,12 @@ CHUNK_TRIALS = 100_000
 CONFIDENCE_LEVELS = (0.8, 0.9)
 MAX_GROUPS = 20_000
 """With uncertain inputs, P(T) is averaged over a random subsample of at most this many trials."""
+NEWTON_PROBES = 12
+"""Probes the confidence search aims (Newton's steps, or expanding) before it only bisects."""
 # Float steps can leave a whole count a hair above the integer (7.000000000000001); taking one
 # part in 10¹² off before rounding up keeps it whole, as the workbook does with 1E-14.
 _FLOAT_SLACK = 1e-12
+_INT64_LIMIT = 2**63  # whole numbers below it are worked exactly in numpy's int64
 _WHOLE_NUMBER = "int_type"  # pydantic's code, worded "must be a whole number, got …"
 
 FloatArray = npt.NDArray[np.float64]
@@ -398,20 +406,18 @@ class _Groups:
     P(T) only depends on those two, so a million trials with fixed rates collapse to the few
     hundred values their returning buyers take. With rates drawn per trial every trial is a
     group of its own: ``capped`` then keeps a random subsample of at most ``MAX_GROUPS``
-    trials (P(T) stays an unbiased estimate, its error ~ 1 ÷ √20,000 ≈ 0.007 at worst), and
-    ``guided`` starts the search for a confidence traffic near the trials' own needs.
+    trials (P(T) stays an unbiased estimate, its error ~ 1 ÷ √20,000 ≈ 0.007 at worst).
     """
 
     needed: IntArray
     reach: FloatArray
     weight: FloatArray
-    guided: bool = False
 
     @classmethod
     def of(cls, needed: IntArray, reach: FloatArray) -> _Groups:
         if not bool((reach == reach[0]).all()):  # rates vary per trial: one group per trial
             return cls(needed, reach, np.ones(len(needed)))
-        values, counts = np.unique(needed, return_counts=True)
+        values, counts = _counted(needed)
         return cls(values, np.full(len(values), reach[0]), counts.astype(np.float64))
 
     @classmethod
@@ -437,26 +443,60 @@ class _Groups:
         """
         count = len(self.needed)
         if count <= MAX_GROUPS:
-            return dataclasses.replace(self, guided=True)
+            return self
         if bool((self.weight == self.weight[0]).all()):
             kept = np.sort(rng.choice(count, MAX_GROUPS, replace=False))
         else:
             kept = rng.choice(count, MAX_GROUPS, p=self.weight / self.weight.sum())
-        return _Groups(self.needed[kept], self.reach[kept], np.ones(MAX_GROUPS), guided=True)
+        return _Groups(self.needed[kept], self.reach[kept], np.ones(MAX_GROUPS))
 
-    def guess(self, level: float) -> int | None:
-        """A traffic near the one needed: the ``level`` quantile of needed ÷ reach."""
-        if not self.guided or len(self.needed) == 0:
-            return None
+    def start(self, level: float) -> int:
+        """A traffic near the one needed: the ``level`` quantile of needed ÷ reach.
+
+        Each trial's needed ÷ reach is the traffic its expected chain needs; the binomial noise
+        around it moves the answer only a little, so the search starts there.
+        """
         with np.errstate(divide="ignore", invalid="ignore"):
             each = np.where(self.needed <= 0, 0.0, self.needed / self.reach)
         each = np.minimum(np.nan_to_num(each, nan=0.0, posinf=MAX_TRAFFIC), MAX_TRAFFIC)
-        return int(np.quantile(each, level))
+        order = np.argsort(each)
+        share = np.cumsum(self.weight[order])
+        position = min(int(np.searchsorted(share, level * share[-1])), len(order) - 1)
+        return int(each[order[position]])
 
     def probability_at(self, traffic: int) -> float:
         """Mean over the trials of P(Binomial(traffic, reach) ≥ needed)."""
-        reaching = binom.sf(self.needed - 1, traffic, self.reach)
-        return float(np.dot(self.weight, reaching) / self.weight.sum())
+        return self._mean(binom.sf(self.needed - 1, traffic, self.reach))
+
+    def slope_at(self, traffic: int) -> float:
+        """P(traffic + 1) − P(traffic), exactly, at the cost of a binomial pmf (not a tail).
+
+        One more unit tips a trial over the target only when its ``traffic`` units brought
+        exactly needed − 1 customers and the new one converts: pmf(needed − 1) × reach.
+        """
+        return self._mean(binom.pmf(self.needed - 1, traffic, self.reach) * self.reach)
+
+    def _mean(self, values: FloatArray) -> float:
+        """The mean over the trials the groups stand for.
+
+        numpy's own sum, not ``np.dot``: BLAS splits a dot product across threads, which costs
+        more than it saves at 20,000 values when the cores are busy.
+        """
+        return float((self.weight * values).sum() / self.weight.sum())
+
+
+def _counted(values: IntArray) -> tuple[IntArray, IntArray]:
+    """The distinct values and how often each occurs, as ``np.unique(…, return_counts=True)``.
+
+    Counted in one pass when they span no more than there are values (needed customers span
+    a few hundred); sorted otherwise.
+    """
+    low = int(values.min())
+    if int(values.max()) - low > len(values):
+        return np.unique(values, return_counts=True)
+    counts = np.bincount(values - low)
+    present = np.flatnonzero(counts)
+    return present + low, counts[present]
 
 
 @dataclass(frozen=True)
@@ -480,6 +520,11 @@ class SimulationRun:
     # Noise off with uncertain inputs: each trial's smallest traffic reaching the target
     # (its expected chain at that traffic does; inf when none does).
     thresholds: FloatArray | None = None
+    # P(T) by T, as worked: each is a binomial tail per group, and both levels probe the
+    # limit and the same neighbourhood.
+    _probabilities: dict[int, float] = dataclasses.field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def probability_at(self, traffic: int) -> float:
         """Estimated P(revenue ≥ target) when ``traffic`` units enter the first stage."""
@@ -487,7 +532,9 @@ class SimulationRun:
             return float((self.thresholds <= traffic).mean())
         if self.groups is None:
             return 1.0 if traffic >= _planned_traffic(self.plan) else 0.0
-        return self.groups.probability_at(traffic)
+        if traffic not in self._probabilities:
+            self._probabilities[traffic] = self.groups.probability_at(traffic)
+        return self._probabilities[traffic]
 
     def traffic_for(self, level: float) -> int | None:
         """Smallest top-stage count with P(revenue ≥ target) ≥ ``level``; none past the limit."""
@@ -502,9 +549,41 @@ class SimulationRun:
             return _planned_traffic(self.plan)
         if self.probability_at(limit) < level:
             return None
-        below, enough = self._bracket(level, limit)
+        return self._smallest_reaching(self.groups, level, limit)
+
+    def _smallest_reaching(self, groups: _Groups, level: float, limit: int) -> int:
+        """The smallest T in 0..limit with P(T) ≥ level, given P(limit) ≥ level.
+
+        P is increasing in T, so every search that ends on P(T − 1) < level ≤ P(T) finds
+        the same T; what differs is how many P(T) it works, each a binomial tail per group.
+        P is smooth and its slope is exact and cheap (``slope_at``), so Newton steps from
+        ``start`` land within a unit in two or three probes, where bisection takes a dozen or
+        more even from a close bracket. Where Newton falters (``_search_step``) the search
+        expands and bisects instead, and after ``NEWTON_PROBES`` probes it only bisects.
+        """
+        below, enough = self._bracket(level, limit)  # P(below) < level ≤ P(enough)
+        probe, last, reached, expanding = groups.start(level), None, None, False
+        for probes in itertools.count(1):
+            probe = min(max(probe, below + 1), enough - 1)
+            move, last = 0 if last is None else probe - last, probe
+            probability = self.probability_at(probe)
+            same_side, reached = reached == (probability >= level), probability >= level
+            below, enough = (below, probe) if reached else (probe, enough)
+            if enough - below <= 1 or probes >= NEWTON_PROBES:
+                break
+            slope = groups.slope_at(probe)
+            newton = (level - probability) / slope if slope > 0 else math.nan
+            toward = -1 if reached else 1  # where the answer lies from the probe
+            step, expanding = _search_step(newton, move, toward, same_side, expanding)
+            middle = _middle(below, enough)
+            aim = probe + step
+            if expanding:  # never past the middle: expanding is never much worse than bisecting
+                aim = min(aim, middle) if toward > 0 else max(aim, middle)
+            # The aim rounded up (the answer is the first whole T past the root) while it lies
+            # within the bracket; the bracket's middle otherwise.
+            probe = math.ceil(aim) if below < aim <= enough else middle
         while enough - below > 1:
-            middle = (below + enough) // 2
+            middle = _middle(below, enough)
             if self.probability_at(middle) >= level:
                 enough = middle
             else:
@@ -512,26 +591,50 @@ class SimulationRun:
         return enough
 
     def _bracket(self, level: float, limit: int) -> tuple[int, int]:
-        """(below, enough) with P(below) < level ≤ P(enough); -1 stands for "none".
+        """(below, enough) with P(below) < level ≤ P(enough) from the P(T) worked so far.
 
-        The whole range without a guess; with one (uncertain inputs), steps out from it,
-        doubling, so the bisection that follows takes ~log₂(guess) steps instead of ~40.
+        -1 stands for "none below"; the limit reaches the level (checked first).
         """
-        guess = None if self.groups is None else self.groups.guess(level)
-        if guess is None:
-            return -1, limit
-        step = max(1, guess // 64)
-        if self.probability_at(guess) >= level:
-            enough, below = guess, guess - step
-            while below >= 0 and self.probability_at(below) >= level:
-                step *= 2
-                enough, below = below, below - step
-            return max(below, -1), enough
-        below, enough = guess, guess + step
-        while enough < limit and self.probability_at(enough) < level:
-            step *= 2
-            below, enough = enough, enough + step
-        return below, min(enough, limit)
+        below, enough = -1, limit
+        for traffic, probability in self._probabilities.items():
+            if probability >= level:
+                enough = min(enough, traffic)
+            else:
+                below = max(below, traffic)
+        return below, enough
+
+
+def _search_step(
+    newton: float, move: int, toward: int, same_side: bool, expanding: bool
+) -> tuple[float, bool]:
+    """The confidence search's next move from a probe, and whether it is expanding.
+
+    ``newton`` is Newton's step (nan where P is flat), ``move`` the move that reached the
+    probe, ``toward`` ±1 where the answer lies, ``same_side`` whether the probe fell on the
+    side of the answer the one before did. Newton's step is taken while it closes in fast:
+    after a change of side, or on the same side when it is under a quarter of the last move.
+    Otherwise (P bends, or steps between sparse trials, or is flat) the search expands
+    toward the answer: one unit, then each move double the last, until the side changes.
+    """
+    if same_side:
+        closing = abs(move) > 1 and abs(newton) <= abs(move) / 4
+    else:
+        closing = not math.isnan(newton)
+    if closing and not (expanding and same_side):
+        return newton, False
+    grown = 2 * abs(move) if same_side else 1
+    return toward * max(grown, 0 if math.isnan(newton) else abs(newton)), True
+
+
+def _middle(below: int, enough: int) -> int:
+    """A bisection step: the midpoint, or the geometric one while the bracket spans a doubling.
+
+    Bisecting 0..10¹² arithmetically takes ~40 halvings to reach a bracket of ×2; the
+    geometric midpoint takes ~6.
+    """
+    if enough > 2 * (below + 1):
+        return max(below + 1, math.isqrt((below + 1) * enough))
+    return (below + enough) // 2
 
 
 def simulate(
@@ -612,7 +715,8 @@ def _drawn_run(
     """Trials drawn chunk by chunk from one generator seeded with ``seed``."""
     rng = np.random.default_rng(seed)
     # Filled chunk by chunk: only one chunk's temporaries live at a time (a million trials
-    # peak near 30 MB: the four result arrays and one chunk's intermediates).
+    # peak near 40 MB: the four result arrays and one chunk's intermediates; near 90 MB with
+    # every input drawn, the trials' groups kept until they are subsampled).
     revenue, customers, spend = np.empty(trials), np.empty(trials), np.empty(trials)
     hits = np.empty(trials, dtype=np.bool_)
     groups, thresholds = [], []
@@ -779,27 +883,37 @@ def _thresholds(inputs: TrialInputs) -> FloatArray:
 def needed_customers(inputs: TrialInputs, returning: IntArray) -> IntArray:
     """Whole new customers each trial needs to reach the target beyond its returning revenue.
 
-    ⌈(target − returning revenue) ÷ (AOV × orders)⌉, never below 0. With the same AOV and
-    orders in every trial (today, always) it is worked in exact fractions once per distinct
-    number of returning buyers, as ``plan_backwards`` works it; inputs that vary per trial are
-    worked in floats, one part in 10¹² taken off before rounding up.
+    ⌈(target − returning revenue) ÷ (AOV × orders)⌉, never below 0. With the same target, AOV
+    and orders in every trial (none of them drawn) it is worked exactly, as ``plan_backwards``
+    works it; inputs that vary per trial are worked in floats, one part in 10¹² taken off
+    before rounding up.
     """
     if not inputs.money_is_constant():
         return _needed_in_floats(inputs, returning)
+    # k(r) = ⌈(target − r·w) ÷ v⌉ = ⌈(a − b·r) ÷ c⌉ over whole numbers a, b, c: exact.
+    a, b, c = _whole_terms(inputs)
+    if b * int(returning.max(initial=0)) + abs(a) < _INT64_LIMIT and c < _INT64_LIMIT:
+        # No term can pass int64, so numpy's floor division is Python's: one pass per chunk.
+        return np.maximum(0, -((b * returning - a) // c))
+    # Larger numbers: Python's unbounded integers, once per distinct number of buyers.
     values, inverse = np.unique(returning, return_inverse=True)
-    # k(r) = ⌈(target − r·w) ÷ v⌉ = ⌈(a − b·r) ÷ c⌉ over whole numbers a, b, c: exact, and a
-    # few hundred integer divisions instead of as many fractions.
+    needed = [max(0, -((b * int(buyers) - a) // c)) for buyers in values]
+    return np.asarray(needed, dtype=np.int64)[inverse.reshape(returning.shape)]
+
+
+def _whole_terms(inputs: TrialInputs) -> tuple[int, int, int]:
+    """(a, b, c): target, returning buyer's and new customer's worth over one denominator."""
     target = exact(float(inputs.revenue_target[0]))
     per_customer = _exact_product(inputs.average_order_value, inputs.orders_per_customer)
     per_returning = _exact_product(
         inputs.returning_orders_per_customer, inputs.returning_order_value
     )
     common = target.denominator * per_returning.denominator * per_customer.denominator
-    a = target.numerator * common // target.denominator
-    b = per_returning.numerator * common // per_returning.denominator
-    c = per_customer.numerator * common // per_customer.denominator
-    needed = [max(0, -((b * int(buyers) - a) // c)) for buyers in values]
-    return np.asarray(needed, dtype=np.int64)[inverse.reshape(returning.shape)]
+    return (
+        target.numerator * common // target.denominator,
+        per_returning.numerator * common // per_returning.denominator,
+        per_customer.numerator * common // per_customer.denominator,
+    )
 
 
 def _exact_product(first: FloatArray, second: FloatArray) -> Fraction:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from collections.abc import Callable
 from datetime import date
 
 import numpy as np
@@ -25,7 +26,15 @@ from planner.errors import PlanInvalid, PlannerError
 from planner.funnel import MAX_TRAFFIC, plan_backwards, project_forwards
 from planner.models import AcquisitionCost, Period, Plan, ReturningCustomers, Stage
 from planner.presets import demo_plan
-from planner.scenarios import MAX_SEED, MAX_TRIALS, TrialInputs, run_simulation, simulate
+from planner.scenarios import (
+    MAX_SEED,
+    MAX_TRIALS,
+    Range,
+    TrialInputs,
+    Uncertain,
+    run_simulation,
+    simulate,
+)
 from planner.scenarios import simulation as engine
 
 TRIALS = 10_000  # SE of a share ≤ 0.005: a wrong rounding (±1 customer) moves P by ~0.04
@@ -247,6 +256,72 @@ def test_a_level_no_traffic_can_reach_is_reported_as_none() -> None:
     assert engine.run_simulation(plan, trials=10, seed=SEED).probability_at(int(MAX_TRAFFIC)) < 0.9
 
 
+def bisected_traffic(probability: Callable[[int], float], level: float) -> int:
+    """Plain bisection over 0..MAX_TRAFFIC: the smallest T with probability(T) ≥ level."""
+    below, enough = -1, int(MAX_TRAFFIC)
+    while enough - below > 1:
+        middle = (below + enough) // 2
+        if probability(middle) >= level:
+            enough = middle
+        else:
+            below = middle
+    return enough
+
+
+# Checkout 0.4..0.6 and AOV $50..$75 drawn: every trial its own group, money worked in floats.
+DEMO_UNCERTAIN = [
+    Uncertain(target="stage_rate", stage="Checkout", range=Range(low=0.4, likely=0.5, high=0.6)),
+    Uncertain(target="average_order_value", range=Range(low=50, likely=60, high=75)),
+]
+# The small plan's last rate (Leads → Customers, 0.5) anywhere in 0.4..0.6.
+CHECKOUT_UNCERTAIN = Uncertain(
+    target="stage_rate", stage="Customers", range=Range(low=0.4, likely=0.5, high=0.6)
+)
+
+
+@pytest.mark.parametrize(
+    ("plan", "trials", "uncertainty"),
+    [
+        (demo_plan(), 2_000, []),
+        (demo_plan(), 2_000, DEMO_UNCERTAIN),
+        # 20 trials needing ~500,000 customers each: P(T) climbs in 20 sharp steps, where
+        # Newton's steps falter and the search expands and bisects.
+        (small_plan(revenue_target=50_000_000), 20, [CHECKOUT_UNCERTAIN]),
+    ],
+    ids=["fixed", "uncertain", "sparse-steps"],
+)
+@pytest.mark.parametrize("newton", [True, False], ids=["newton", "bisection-only"])
+def test_confidence_traffic_is_the_one_bisection_finds(
+    monkeypatch: pytest.MonkeyPatch,
+    plan: Plan,
+    trials: int,
+    uncertainty: list[Uncertain],
+    newton: bool,
+) -> None:
+    """P(T) rises with T, so one T is the smallest reaching a level, however it is searched.
+
+    The engine's Newton steps, and its bisection fallback on its own, land where plain
+    bisection over the same P(T) (the groups', not the run's remembered values) does.
+    """
+    if not newton:
+        monkeypatch.setattr(engine, "NEWTON_PROBES", 0)
+    run = run_simulation(plan, trials=trials, seed=SEED, uncertainty=uncertainty)
+    assert run.groups is not None
+
+    for level in (0.8, 0.9):
+        assert run.traffic_for(level) == bisected_traffic(run.groups.probability_at, level)
+
+
+def test_the_newton_slope_is_one_more_unit_of_traffic() -> None:
+    """P(T + 1) − P(T), worked as the mean of reach × pmf(needed − 1; T, reach)."""
+    groups = run_simulation(demo_plan(), trials=2_000, seed=SEED, uncertainty=DEMO_UNCERTAIN).groups
+    assert groups is not None
+
+    for traffic in (80_000, DEMO_TRAFFIC, 100_000):
+        step = groups.probability_at(traffic + 1) - groups.probability_at(traffic)
+        assert groups.slope_at(traffic) == pytest.approx(step, rel=1e-6)
+
+
 # --- Budget and traffic as the fixed amount ---------------------------------------------------
 
 
@@ -297,6 +372,33 @@ def test_needed_customers_exact_for_each_number_of_returning_buyers() -> None:
     needed = engine.needed_customers(inputs, np.array([300, 301, 2_000], dtype=np.int64))
 
     assert needed.tolist() == [1_545, 1_544, 0]
+
+
+def test_needed_customers_past_int64_are_worked_in_python_integers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The int64 shortcut and Python's unbounded integers agree; 0 buyers leave $120,000 ÷ $60."""
+    inputs = TrialInputs.from_plan(demo_plan(), 4)
+    returning = np.array([0, 300, 301, 2_000], dtype=np.int64)
+    in_int64 = engine.needed_customers(inputs, returning).tolist()
+
+    monkeypatch.setattr(engine, "_INT64_LIMIT", 0)  # every term "too large" for int64
+
+    assert engine.needed_customers(inputs, returning).tolist() == in_int64
+    assert in_int64 == [2_000, 1_545, 1_544, 0]
+
+
+@pytest.mark.parametrize(
+    "values", [[5, 3, 5, 9, 3, 3], [0, 10**9, 10**9, 7]], ids=["narrow", "wide"]
+)
+def test_groups_count_needed_customers_as_unique_does(values: list[int]) -> None:
+    array = np.array(values, dtype=np.int64)
+
+    counted = engine._counted(array)
+
+    assert [part.tolist() for part in counted] == [
+        part.tolist() for part in np.unique(array, return_counts=True)
+    ]
 
 
 def test_needed_customers_when_order_values_vary_per_trial() -> None:
