@@ -46,18 +46,19 @@ with scenarios_tab:
     editors, results = st.columns([5, 7], gap="large")
     with editors:
         scenario_inputs.scenario_editors(plan, draft, notes)
+    worked = scenario_views.work_scenarios(plan)
     with results:
-        worked = scenario_views.work_scenarios(plan)
         for item in worked:
             for text in item.problems:
                 st.error(markdown(text), icon=":material/warning:")
         if worked:
-            scenario_views.comparison_table(plan, worked)
             scenario_views.comparison_chart(plan, worked)
         elif scenario_inputs.block(draft)["scenarios"]:
             st.info(t("Fix the scenarios marked in their editors to see them beside the plan."))
         else:
             st.info(t("Add a scenario to see it beside the plan."))
+    if worked:  # full width: six scenarios and the base side by side
+        scenario_views.comparison_table(plan, worked)
 
 with levers_tab:
     scenario_views.sensitivity_section(plan)
