@@ -9,7 +9,8 @@ Problems, warnings and hints are worded by ``i18n.domain``: in English, as the p
 always said them, or in Arabic with ``--lang ar`` (argparse's own usage and help stay English).
 
 ``plans`` (``cli.plans``) stores plan files in the plan store and reads them back;
-``simulate`` (``cli.simulate``) gives the odds that a plan reaches its target.
+``simulate`` (``cli.simulate``) gives the odds that a plan reaches its target; ``scenarios``
+(``cli.scenarios``) works out its what-ifs; ``ab`` (``cli.ab``) sizes and reads A/B tests.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+from cli.ab import add_ab_command
 from cli.plans import Rendered, add_plans_command, store_error_line
 from cli.scenarios import add_scenarios_command
 from cli.simulate import add_simulate_command
@@ -264,6 +266,7 @@ def _parser() -> argparse.ArgumentParser:
     add_plans_command(commands, [language])
     add_simulate_command(commands, [language])
     add_scenarios_command(commands, [language])
+    add_ab_command(commands, [language])
     return parser
 
 

@@ -61,7 +61,10 @@ LAYERS: dict[str, frozenset[str]] = {
     "storage": frozenset(
         DOMAIN_THIRD_PARTY | {"planner", "storage", "sqlalchemy", "alembic", "psycopg"}
     ),
-    "files": frozenset(DOMAIN_THIRD_PARTY | {"planner", "i18n", "files", "xlsxwriter", "openpyxl"}),
+    "files": frozenset(
+        DOMAIN_THIRD_PARTY
+        | {"planner", "i18n", "files", "xlsxwriter", "openpyxl", "pyarrow", "numpy"}
+    ),
     "cli": frozenset(DOMAIN_THIRD_PARTY | {"planner", "i18n", "storage", "files", "cli"}),
 }
 # Never imported by the layer, whatever else it may import.

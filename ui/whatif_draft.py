@@ -312,3 +312,25 @@ def _validated(
 def copied(block: Mapping[str, Any]) -> dict[str, Any]:
     """A deep copy, for a draft made from another's."""
     return copy.deepcopy(dict(block))
+
+
+def add_lift(
+    block: dict[str, Any], names: Mapping[int, str], name: str, stage: str, lift: float
+) -> bool:
+    """A scenario moving ``stage``'s rate by the relative ``lift``: an A/B result in the plan.
+
+    False (nothing added) when the plan already holds the most scenarios it may.
+    """
+    if len(block["scenarios"]) >= MAX_SCENARIOS:
+        return False
+    ids = {stage_name.casefold(): stage_id for stage_id, stage_name in names.items()}
+    change = {
+        "id": new_id(block),
+        "target": STAGE_RATE,
+        "stage_id": ids.get(stage.casefold()),
+        "stage": stage,
+        "mode": "relative",
+        "value": to_percent(lift),
+    }
+    block["scenarios"].append({"id": new_id(block), "name": name, "changes": [change]})
+    return True

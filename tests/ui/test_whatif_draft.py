@@ -11,7 +11,7 @@ from planner.scenarios.inputs import Observed, Override, Range, Scenario, Uncert
 from tests.ui.test_compare import PLAIN
 from ui.draft import STAGE_IDS, draft_from_plan, plan_data, stage_key
 from ui.scenario_words import override_text, scenario_text, uncertain_text
-from ui.whatif_draft import WHATIF, follow_stages, new_id, whatif_data
+from ui.whatif_draft import WHATIF, add_lift, follow_stages, new_id, whatif_data
 
 
 def what_if_plan() -> Plan:
@@ -174,3 +174,24 @@ def test_a_range_is_refused_in_the_percent_it_was_typed_in() -> None:
         "out_of_range",
         False,
     )
+
+
+def test_an_ab_lift_becomes_a_scenario_on_the_tested_stage() -> None:
+    draft = draft_from_plan(demo_plan())
+
+    added = add_lift(draft[WHATIF], names(draft), "A/B: new checkout", "checkout", 0.084)
+
+    [scenario] = parse_plan(plan_data(draft)).scenarios
+    assert added
+    assert scenario == Scenario(
+        name="A/B: new checkout",
+        overrides=[Override(target="stage_rate", stage="Checkout", mode="relative", value=0.084)],
+    )
+
+
+def test_no_seventh_scenario_is_added() -> None:
+    draft = draft_from_plan(demo_plan())
+    for number in range(6):
+        assert add_lift(draft[WHATIF], names(draft), f"Test {number}", "Checkout", 0.01)
+
+    assert not add_lift(draft[WHATIF], names(draft), "Test 6", "Checkout", 0.01)
