@@ -32,6 +32,7 @@ bench: $(RUNTIME_STAMP)
 	$(PY) bench/store.py
 	$(PY) bench/plans_page.py
 	$(PY) bench/simulate.py
+	$(PY) bench/ab.py
 
 browser:
 	bash scripts/install-browser.sh
