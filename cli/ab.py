@@ -171,12 +171,20 @@ def _arms(args: argparse.Namespace) -> tuple[Any, list[Any], list[dict[str, Any]
             "control", "required, with at least one --variant (or --csv)", "required_arms"
         )
         raise PlanInvalid([problem])
-    control = _arm("control", "A", args.control)
-    variants = [
-        _arm(f"variants[{index}]", chr(ord("B") + index), counts)
+    named = [("control", "A", args.control)]
+    named += [
+        (f"variants[{index}]", chr(ord("B") + index), counts)
         for index, counts in enumerate(args.variant)
     ]
-    return control, variants, []
+    arms, problems = [], []
+    for field, name, counts in named:  # every bad arm is named, not only the first
+        try:
+            arms.append(_arm(field, name, counts))
+        except PlanInvalid as invalid:
+            problems += invalid.problems
+    if problems:
+        raise PlanInvalid(problems)
+    return arms[0], arms[1:], []
 
 
 def _arm(field: str, name: str, counts: tuple[str, str]) -> Any:
@@ -211,8 +219,10 @@ def _arms_from_csv(path: Path) -> tuple[Any, list[Any], list[dict[str, Any]]]:
     try:
         with path.open("rb") as file:
             data = file.read(MAX_CSV_BYTES + 1)
-    except OSError as error:
-        raise PlanInvalid([FieldProblem(FILE, f"can't be read: {error.strerror}", "io")]) from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL byte in the name
+        reason = str(getattr(error, "strerror", None) or error or type(error).__name__)
+        problem = FieldProblem(FILE, f"can't be read: {reason}", "io", {"reason": reason})
+        raise PlanInvalid([problem]) from None
     visitors = read_visitor_csv(data)
     control, *variants = visitors.arms
     revenue = []

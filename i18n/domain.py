@@ -31,10 +31,10 @@ import re
 import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import reduce
+from functools import partial, reduce
 from typing import Any
 
-from i18n.catalogue import N_, translate
+from i18n.catalogue import N_, translate, translations
 from i18n.formats import Formats
 from i18n.numbers import format_percent
 from planner.benchmarks import (
@@ -61,7 +61,7 @@ from planner.errors import (
     PlannerError,
     is_date_type,
 )
-from planner.types import OUT_OF_RANGE, format_number, printable
+from planner.types import MAX_MONEY, OUT_OF_RANGE, format_number, printable, show_text
 
 ENGLISH = Formats()
 
@@ -170,8 +170,34 @@ _SIMPLE = {
     # Reported by the page about its own inputs (the Year, a forward amount).
     "whole_year": N_("must be a whole year from {min_year} to {max_year}, got {got}"),
     "amount_too_large": N_("is too large to work with; enter a smaller amount"),
+    # Reported about an A/B test's inputs (planner.abtests) and the CLI's (cli.ab).
+    "zero_effect": N_("must not be 0: a test needs an effect to detect"),
+    "values_shape": N_("must be one list of values, got {dimensions} dimensions"),
+    "csv_or_counts": N_("give either --csv or --control with --variant, not both"),
+    "required_arms": N_("required, with at least one --variant (or --csv)"),
+    # Reported about a per-visitor CSV file (files.visitors).
+    "file_too_large": N_("is {size} bytes; a visitor file may be at most {limit} bytes"),
+    "file_empty": N_("is empty: it holds no header and no visitors"),
+    "no_visitors": N_("has a header but no visitors"),
+    "csv_unreadable": N_("can't be read as CSV: {reason}"),
 }
 _LINK_CODES = frozenset(code for code in _SIMPLE if code.startswith("link_"))
+# Counts among a simple message's values that are shown grouped (``1,000,000``).
+_GROUPED = {
+    "too_large": ("limit",),
+    "file_too_large": ("size", "limit"),
+    **dict.fromkeys(_LINK_CODES, ("limit", "length", "position")),
+}
+# The short forms of two file problems, when the file says less than usual.
+NOT_UTF8_SHORT = N_("is not UTF-8; save it as UTF-8")
+NOT_CSV = N_("is not a CSV file but a {kind} file; save it as CSV")
+NOT_CSV_BINARY = N_("is not a CSV file: it holds binary data; save it as CSV")
+# A range of an A/B test's traffic split: one share per arm, control first.
+SHARE_IN_RANGE = N_("must give every arm a share {rule}, got {got}")
+FINITE_VALUES = N_("must be finite numbers, got {got} at position {index}")
+SUMS_INCONSISTENT = N_(
+    "must be at least Σx² ÷ n ({least}) for {n} values summing to {total}, got {got}"
+)
 STRING_TOO_LONG = N_("must be at most {max_length} characters long, got {length}")
 LIST_TOO_LONG = N_("must hold at most {max_length} items, got {length}")
 UNKNOWN_FIELD_SUGGESTION = N_("unknown field; did you mean '{suggestion}'?")
@@ -271,6 +297,82 @@ RULES: dict[str, tuple[str, str]] = {
     )
     * 2,
     "uncertain_duplicate": (N_("this input is already drawn by uncertainty[{index}]"),) * 2,
+    # Rules of an A/B test (planner.abtests): its arms, its design, its revenue.
+    "conversions_over_visitors": (N_("must be at most visitors ({visitors}), got {conversions}"),)
+    * 2,
+    "variant_rate_out_of_range": (
+        N_("would make the variant's rate {variant_rate}; it must be > {gt} and < {lt}"),
+    )
+    * 2,
+    "sample_too_large": (
+        N_("is too small to detect with at most {limit} visitors per arm; choose a larger one"),
+    )
+    * 2,
+    "split_length": (
+        N_("must give {expected} shares (control and {variants} variants), got {got}"),
+    )
+    * 2,
+    "split_sum": (N_("must add up to 1, got {got}"),) * 2,
+    "split_share_too_small": (
+        N_("must give every arm at least one in a million of the visitors, got {got}"),
+    )
+    * 2,
+    "too_many_variants": (N_("must be at most {most} besides control, got {got}"),) * 2,
+    "arm_count": (
+        N_("must give {low} to {high} arms (control and {fewest} to {most} variants), got {got}"),
+    )
+    * 2,
+    "looks_not_cumulative": (
+        N_(
+            "look {number} has fewer visitors or conversions than look {index}; "
+            "each look counts everything so far"
+        ),
+    )
+    * 2,
+    "mean_with_visitors": (N_("must be given exactly when the arm has visitors"),) * 2,
+    "variance_with_visitors": (N_("must be given exactly when the arm has two visitors or more"),)
+    * 2,
+}
+
+# A per-visitor CSV file (files.visitors): its columns, its arms, its bad values by row.
+# A column not found by its header, with the first headers it is looked for under (a missing
+# revenue column is no problem: the file then has no revenue).
+COLUMN_NOT_FOUND = {
+    "arm": N_("the file has no arm column (variant, arm, group…); its columns are {columns}"),
+    "converted": N_(
+        "the file has no converted column (converted, conversion, convert…); "
+        "its columns are {columns}"
+    ),
+}
+COLUMN_NAMED_NOT_FOUND = N_("the file has no column {given}; its columns are {columns}")
+COLUMNS_AND_MORE = N_("{columns} and {count} more")
+COLUMN_AMBIGUOUS = N_("could be any of the columns {columns}; name the one to use")
+# A column chosen for two roles: named by the later role, which says the earlier one.
+COLUMN_REUSED = {
+    "arm": N_("is the column {column}, already the arm column; choose another"),
+    "converted": N_("is the column {column}, already the converted column; choose another"),
+}
+TOO_MANY_ARMS = N_(
+    "has {count} different arms ({arms}); a test has at most {limit} "
+    "(control and {variants} variants)"
+)
+NO_ARMS_LISTED = N_("none")
+MULTILINE_FROM_ROW = N_(
+    "has a value running over several lines from row {row} (a quote opened and not "
+    "closed?); every visitor must be one line"
+)
+MULTILINE = N_("has a quoted value running over several lines; every visitor must be one line")
+# A bad value: "row 7: must be ..., got "maybe"", then how many more rows, and which.
+ROW_VALUE = N_("row {row}: {requirement}, got {got}")
+ROW_REQUIREMENTS = {
+    "arm_missing": N_("must name the arm the visitor saw"),
+    "arm_name_invalid": N_(
+        "must be an arm name of at most 80 characters, none a control character"
+    ),
+    "converted_invalid": N_("must be 1 or 0, true or false, yes or no"),
+    "revenue_invalid": N_("must be a number like 1234.50"),
+    "revenue_missing": N_("must be given for a visitor who converted"),
+    "revenue_out_of_range": N_("must be a number from -{limit} to {limit}"),
 }
 
 # On screen, with the field's label: "Revenue target is required", "Revenue target must be...",
@@ -441,6 +543,15 @@ class _Reader:
     def t(self, text: str, /, **params: Any) -> str:
         return translate(self.formats.language, text, **params)
 
+    def t_plural(self, singular: str, plural: str, number: int, /, **params: Any) -> str:
+        """The form ``number`` takes in the reader's language (Arabic has six), filled in.
+
+        ``number`` only chooses the form; the values shown (a ``count`` among them, in the
+        reader's digits) are ``params``.
+        """
+        form = translations(self.formats.language).ngettext(singular, plural, number)
+        return form.format(**params)
+
     def digits(self, text: str) -> str:
         """Latin digits as the reader writes them (``1,234.5`` → ``١٬٢٣٤٫٥``)."""
         return text.translate(_ARABIC_INDIC) if self.formats.digits == "arab" else text
@@ -483,6 +594,12 @@ class _Reader:
         quoted = [self.t(QUOTED, name=name) for name in names]
         return reduce(lambda items, item: self.t(LIST_MORE, items=items, item=item), quoted)
 
+    def listed(self, items: Sequence[str]) -> str:
+        """Items already shown (``"A", "B"``, row numbers), listed as the language lists them."""
+        if not items:
+            return ""
+        return reduce(lambda shown, item: self.t(LIST_MORE, items=shown, item=item), items)
+
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
@@ -497,7 +614,8 @@ def _out_of_range(reader: _Reader, context: Mapping[str, Any]) -> str | None:
     got = context.get("got")
     if not isinstance(got, int | float) or isinstance(got, bool):
         return None
-    if not math.isfinite(got):
+    share = "index" in context  # one arm's share of an A/B test's traffic split
+    if not math.isfinite(got) and not share:
         return reader.t(MUST_BE_FINITE, got=reader.number(got))
 
     def bound(value: float) -> str:
@@ -516,15 +634,45 @@ def _out_of_range(reader: _Reader, context: Mapping[str, Any]) -> str | None:
     if not parts:
         return None
     rule = reduce(lambda first, second: reader.t(BOTH_BOUNDS, first=first, second=second), parts)
-    return reader.t(MUST_BE_IN_RANGE, rule=rule, got=bound(got))
+    return reader.t(SHARE_IN_RANGE if share else MUST_BE_IN_RANGE, rule=rule, got=bound(got))
+
+
+# The numbers of a rule's message, shown as the planner shows them (``10,000``, ``0.055``),
+# and the values its message says that follow from the others.
+_RULE_NUMBERS: dict[str, tuple[str, ...]] = {
+    "conversions_over_visitors": ("visitors", "conversions"),
+    "variant_rate_out_of_range": ("variant_rate", "gt", "lt"),
+    "sample_too_large": ("limit",),
+    "split_length": ("expected", "variants", "got"),
+    "split_sum": ("got",),
+    "split_share_too_small": ("got",),
+    "too_many_variants": ("most", "got"),
+    "arm_count": ("low", "high", "fewest", "most", "got"),
+}
+_RULE_DERIVED: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+    "split_length": lambda params: {"variants": params["expected"] - 1},
+    "arm_count": lambda params: {"fewest": params["low"] - 1, "most": params["high"] - 1},
+}
 
 
 def _rule(reader: _Reader, context: Mapping[str, Any]) -> str | None:
-    wordings = RULES.get(str(context.get("rule")))
+    rule = str(context.get("rule"))
+    wordings = RULES.get(rule)
     if wordings is None:
         return None
     template = wordings[1] if reader.screen else wordings[0]
+    params = _rule_params(reader, rule, context)
+    if not placeholders(template) <= params.keys():
+        return None
+    return reader.t(template, **params)
+
+
+def _rule_params(reader: _Reader, rule: str, context: Mapping[str, Any]) -> dict[str, Any]:
+    """A rule's values as its message shows them."""
     params = {key: value for key, value in context.items() if key != "rule"}
+    params |= _RULE_DERIVED[rule](params) if rule in _RULE_DERIVED else {}
+    for name in _RULE_NUMBERS.get(rule, ()):
+        params[name] = reader.number(params[name])
     if "stages" in params:
         params["stages"] = reader.quoted_list(params["stages"])
     if "index" in params:
@@ -535,9 +683,7 @@ def _rule(reader: _Reader, context: Mapping[str, Any]) -> str | None:
     for date_text in ("start", "end"):
         if date_text in params:
             params[date_text] = reader.digits(str(params[date_text]))
-    if not placeholders(template) <= params.keys():
-        return None
-    return reader.t(template, **params)
+    return params
 
 
 def _wrong_type(reader: _Reader, code: str, context: Mapping[str, Any]) -> str | None:
@@ -570,10 +716,150 @@ def _simple(reader: _Reader, code: str, context: Mapping[str, Any]) -> str | Non
     if not placeholders(template) <= context.keys():  # made without what its message needs
         return None
     params = {key: reader.plain(value) for key, value in context.items()}
-    for name in ("limit", "length", "position"):
-        if code in {"too_large", *_LINK_CODES} and _is_number(context.get(name)):
+    for name in _GROUPED.get(code, ()):
+        if _is_number(context.get(name)):
             params[name] = reader.grouped(context[name])
     return reader.t(template, **params)
+
+
+# --- A/B tests' numbers, and a per-visitor CSV file ----------------------------------------------
+
+
+def _finite_number(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    """One value (pydantic's, a sum's), or the first of a list of values that isn't finite."""
+    if "index" in context and _is_number(context.get("got")):
+        got, index = reader.number(context["got"]), reader.grouped(context["index"])
+        return reader.t(FINITE_VALUES, got=got, index=index)
+    return _simple(reader, "finite_number", context)
+
+
+def _sums_inconsistent(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    return reader.t(
+        SUMS_INCONSISTENT,
+        least=reader.number(context["least"]),
+        n=reader.grouped(context["n"]),
+        total=reader.number(context["total"]),
+        got=reader.number(context["got"]),
+    )
+
+
+def _not_utf8(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    if not context.get("byte"):  # the file's bytes are not UTF-8, but Python found no bad one
+        return reader.t(NOT_UTF8_SHORT)
+    return _simple(reader, "not_utf8", context)
+
+
+def _not_csv(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    kind = context.get("kind")
+    if kind == "binary":
+        return reader.t(NOT_CSV_BINARY)
+    return None if kind is None else reader.t(NOT_CSV, kind=kind)
+
+
+def _multiline(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    row = context.get("row")
+    return (
+        reader.t(MULTILINE)
+        if row is None
+        else reader.t(MULTILINE_FROM_ROW, row=reader.grouped(row))
+    )
+
+
+def _rows_listed(reader: _Reader, rows: Sequence[int], more: bool) -> str:
+    """``rows 4, 5, 9…``, ``row 4``: the rows shown, with an ellipsis when there are more."""
+    shown = reader.listed([reader.grouped(row) for row in rows]) + ("…" if more else "")
+    return reader.t_plural("row {rows}", "rows {rows}", len(rows), rows=shown)
+
+
+def _row_columns(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    """Rows with more or fewer fields than the header: how many, and the first ones."""
+    rows, count = context["rows"], context["count"]
+    if not rows:
+        return None
+    return reader.t_plural(
+        "has {count} row without the header's {expected} fields ({listed}); "
+        "every row needs one field per column",
+        "has {count} rows without the header's {expected} fields ({listed}); "
+        "every row needs one field per column",
+        count,
+        count=reader.grouped(count),
+        expected=reader.plain(context["expected"]),
+        listed=_rows_listed(reader, rows, count > len(rows)),
+    )
+
+
+def _bad_values(code: str, reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    """``row 7: must be …, got "maybe"; 41 more rows like it (rows 9, 12…)``."""
+    rows, count = context["rows"], context["count"]
+    requirement = reader.t(ROW_REQUIREMENTS[code], limit=reader.number(MAX_MONEY))
+    first = reader.t(
+        ROW_VALUE, row=reader.grouped(context["row"]), requirement=requirement, got=context["got"]
+    )
+    if count <= 1:
+        return first
+    return reader.t_plural(
+        "{problem}; {count} more row like it ({listed})",
+        "{problem}; {count} more rows like it ({listed})",
+        count - 1,
+        problem=first,
+        count=reader.grouped(count - 1),
+        listed=_rows_listed(reader, rows[1:], count > len(rows)),
+    )
+
+
+def _columns_found(reader: _Reader, context: Mapping[str, Any]) -> str:
+    """The file's headers as shown, and how many more it has."""
+    found = context["found"]
+    columns = reader.listed(found)
+    if context["count"] > len(found):
+        more = reader.grouped(context["count"] - len(found))
+        return reader.t(COLUMNS_AND_MORE, columns=columns, count=more)
+    return columns
+
+
+def _column_missing(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    columns = _columns_found(reader, context)
+    given = context.get("given")
+    if given is not None:
+        return reader.t(COLUMN_NAMED_NOT_FOUND, given=show_text(given), columns=columns)
+    template = COLUMN_NOT_FOUND[context["role"]]  # not inside t(): "role" is no message
+    return reader.t(template, columns=columns)
+
+
+def _column_ambiguous(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    return reader.t(COLUMN_AMBIGUOUS, columns=reader.listed(context["columns"]))
+
+
+def _column_reused(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    template = COLUMN_REUSED[context["other"]]
+    return reader.t(template, column=context["column"])
+
+
+def _arms_listed(reader: _Reader, context: Mapping[str, Any]) -> str:
+    arms = context["arms"]
+    return reader.listed(arms) + ("…" if context["count"] > len(arms) else "")
+
+
+def _too_many_arms(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    limit = context["limit"]
+    return reader.t(
+        TOO_MANY_ARMS,
+        count=reader.grouped(context["count"]),
+        arms=_arms_listed(reader, context),
+        limit=reader.plain(limit),
+        variants=reader.plain(limit - 1),
+    )
+
+
+def _too_few_arms(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    count = context["count"]
+    return reader.t_plural(
+        "has {count} arm ({arms}); a test needs control and at least one variant",
+        "has {count} arms ({arms}); a test needs control and at least one variant",
+        count,
+        count=reader.plain(count),
+        arms=_arms_listed(reader, context) or reader.t(NO_ARMS_LISTED),
+    )
 
 
 def _json(reader: _Reader, context: Mapping[str, Any]) -> str | None:
@@ -636,6 +922,18 @@ _BY_CODE: dict[str, _Renderer] = {
     "extra_forbidden": _unknown_field,
     "string_too_long": _string_too_long,
     "too_long": _list_too_long,
+    "finite_number": _finite_number,
+    "sums_inconsistent": _sums_inconsistent,
+    "not_utf8": _not_utf8,
+    "not_csv": _not_csv,
+    "multiline_value": _multiline,
+    "row_columns": _row_columns,
+    "column_missing": _column_missing,
+    "column_ambiguous": _column_ambiguous,
+    "column_reused": _column_reused,
+    "too_many_arms": _too_many_arms,
+    "too_few_arms": _too_few_arms,
+    **{code: partial(_bad_values, code) for code in ROW_REQUIREMENTS},
 }
 
 PYDANTIC_CODES = frozenset(

@@ -1,8 +1,10 @@
 """Every message the domain reports, worded in English and Arabic by ``i18n.domain``.
 
 The planner reports codes with parameters; ``i18n.domain`` words them. These tests check
-that every code the planner's source can produce has a wording (found by reading the source
-with ``ast``, so a new code without one fails here), that each wording fills all its
+that every code the source of ``planner/``, ``files/`` and ``cli/`` can produce has a wording
+(found by reading the source with ``ast``, so a new code without one fails here), that real
+problems of every code are made here (a plan file, an A/B test, a visitor file, a share link,
+the CLI, each broken as a user breaks it), that each wording fills all its
 placeholders in both languages from real problems, that English is exactly the planner's own
 message (so the CLI's default output never changes), and, by hand, a few messages in both
 languages and in Arabic-Indic digits.
@@ -13,21 +15,25 @@ from __future__ import annotations
 import ast
 import functools
 import importlib
+import io
 import json
 import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from cli import main as cli
+from files import visitors
+from files.links import MAX_LINK_CHARS, decode_plan
+from files.visitors import read_visitor_csv
 from i18n import domain
-from i18n.catalogue import po_path
+from i18n.catalogue import po_path, template_path
 from i18n.domain import (
     describe_problem,
     infeasible_hint,
@@ -42,6 +48,12 @@ from i18n.domain import (
 )
 from i18n.formats import Formats
 from planner import benchmarks
+from planner.abtests.analysis import analyze
+from planner.abtests.arms import Arm
+from planner.abtests.power import simulate_test
+from planner.abtests.revenue import RevenueStats, welch
+from planner.abtests.sequential import always_valid_p_values
+from planner.abtests.sizing import days_needed, sample_size
 from planner.benchmarks import BENCHMARKS, WARNING_CODES, BenchmarkWarning, check_benchmarks
 from planner.errors import (
     RULE,
@@ -85,22 +97,16 @@ def no_placeholder_left(text: str) -> bool:
     return not any(f"{{{name}}}" in text for name in PLACEHOLDER_NAMES)
 
 
+def _catalogue_sources() -> Iterator[str]:
+    """Every English source of the planner's catalogue, both forms of a plural."""
+    with template_path("planner").open("rb") as handle:
+        for message in read_po(handle):
+            if message.id:
+                yield from [message.id] if isinstance(message.id, str) else message.id
+
+
 PLACEHOLDER_NAMES = {
-    name
-    for template in (
-        *domain._SIMPLE.values(),
-        *(wording for pair in domain.RULES.values() for wording in pair),
-        *domain.WARNINGS.values(),
-        *domain.INFEASIBLE.values(),
-        *domain.HINTS.values(),
-        domain.MUST_BE_IN_RANGE,
-        domain.NOT_JSON,
-        domain.RATE_LEAD["a"],
-        domain.CAC_BRINGS_ORDERS,
-        domain.CAC_UNIT_AND_SHARE,
-        domain.RETURN_LADDER,
-    )
-    for name in domain.placeholders(template)
+    name for template in _catalogue_sources() for name in domain.placeholders(template)
 }
 
 
@@ -113,6 +119,8 @@ def _strings(expression: ast.expr | None, scope: ast.AST, module: Any) -> set[st
         return {expression.value}
     if isinstance(expression, ast.IfExp):
         return _strings(expression.body, scope, module) | _strings(expression.orelse, scope, module)
+    if isinstance(expression, ast.Attribute) and expression.attr in {"code", "rule"}:
+        return set()  # another report's code passed on (``problem.code``): scanned where made
     if isinstance(expression, ast.Name):
         value = getattr(module, expression.id, None)
         if isinstance(value, str):
@@ -175,9 +183,41 @@ def _argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
 
 
 def _reporting_sources() -> list[Path]:
-    """The domain and the entry points that make reports (``__main__`` runs the CLI)."""
-    paths = [*sorted(PLANNER.rglob("*.py")), *sorted((ROOT / "cli").rglob("*.py"))]
+    """The domain, the files it reads and the CLI: every report a user reads as it is worded here.
+
+    The pages word their own inputs' few problems (``SYNTHETIC``); ``__main__`` runs the CLI.
+    """
+    folders = (PLANNER, ROOT / "files", ROOT / "cli")
+    paths = [path for folder in folders for path in sorted(folder.rglob("*.py"))]
     return [path for path in paths if path.name != "__main__.py"]
+
+
+def _rule_names(context: ast.expr | None, scope: ast.AST, module: Any) -> set[str]:
+    """The rule a ``FieldProblem`` coded ``rule`` names in its context.
+
+    ``{"rule": "split_length", ...}``, written in the call or assigned to a variable first; a
+    parameter (``{"rule": rule, **params}`` in a helper) is passed on: its callers are scanned.
+    """
+    if isinstance(context, ast.Name):
+        dicts = [
+            value
+            for target, value in _assignments(scope)
+            if isinstance(target, ast.Name) and target.id == context.id
+        ]
+    else:
+        dicts = [context] if context is not None else []
+    found: set[str] = set()
+    passed_on = False
+    for value in dicts:
+        assert isinstance(value, ast.Dict), f"a rule's context must be a dict: {ast.unparse(value)}"
+        for key, item in zip(value.keys, value.values, strict=True):
+            if isinstance(key, ast.Constant) and key.value == "rule":
+                names = _strings(item, scope, module)
+                found |= names
+                passed_on |= not names
+    shown = ast.unparse(context) if context is not None else None
+    assert found or passed_on, f"a rule problem that names no rule: {shown}"
+    return found
 
 
 @functools.cache
@@ -194,7 +234,9 @@ def codes_in_source() -> dict[str, set[str]]:
         "PydanticCustomError": [("problem", 0, "error_type")],
         "FieldProblem": [("problem", 2, "code")],
         "_refuse": [("problem", 1, "code")],
+        "bad": [("problem", 0, "code")],  # a bad value in a visitor file's column, by row
         "RuleProblem": [("rule", 1, "rule")],
+        "_rule_problem": [("rule", 2, "rule")],
         "PlannerError": [("infeasible", 99, "code"), ("hint", 99, "hint_code")],
         "model_construct": [("warning", 99, "code")],
     }
@@ -209,7 +251,11 @@ def codes_in_source() -> dict[str, set[str]]:
                 if argument is None and name == "FieldProblem":
                     raise AssertionError(f"{path.name}:{call.lineno}: a FieldProblem without code")
                 if argument is not None:
-                    kinds[kind] |= _strings(argument, scope, module)
+                    found = _strings(argument, scope, module)
+                    kinds[kind] |= found
+                    if name == "FieldProblem" and RULE in found:
+                        context = _argument(call, 3, "context")
+                        kinds["rule"] |= _rule_names(context, scope, module)
     return kinds
 
 
@@ -219,6 +265,13 @@ def test_the_source_scan_finds_the_codes_it_should() -> None:
         codes_in_source()["problem"]
     )
     assert {"duplicate_name", "cost_missing"} <= codes_in_source()["rule"]
+    # from files/ and cli/, and rules named in a FieldProblem's context or by a helper
+    assert {"converted_invalid", "column_missing", "link_empty", "csv_or_counts"} <= (
+        codes_in_source()["problem"]
+    )
+    assert {"split_length", "arm_count", "sample_too_large", "uncertain_duplicate"} <= (
+        codes_in_source()["rule"]
+    )
     assert codes_in_source()["warning"] == WARNING_CODES
     assert codes_in_source()["infeasible"] == {"budget_without_cost", "free_traffic"}
 
@@ -447,6 +500,110 @@ def _scenario_list_problems() -> Iterator[FieldProblem]:
         yield from invalid.value.problems
 
 
+_MODELS: dict[str, type[BaseModel]] = {"Arm": Arm, "RevenueStats": RevenueStats}
+
+
+def refused(attempt: Callable[[], object]) -> list[FieldProblem]:
+    """The problems of an attempt that must be refused, as the planner reports them."""
+    try:
+        attempt()
+    except ValidationError as invalid:  # a model of an A/B test, checked by pydantic
+        return problems_from(invalid, _MODELS[invalid.title])
+    except PlanInvalid as invalid:
+        return invalid.problems
+    raise AssertionError("accepted")
+
+
+A, B = Arm(name="A", visitors=1000, conversions=50), Arm(name="B", visitors=1000, conversions=60)
+
+
+def _ab_problems() -> Iterator[FieldProblem]:
+    """An A/B test's design, counts and revenue, wrong each way a caller can get them wrong."""
+    size = sample_size(0.05, 0.1)
+    attempts: list[Callable[[], object]] = [
+        lambda: Arm(visitors=10_000, conversions=12_000),
+        lambda: sample_size(0.05, 0),
+        lambda: sample_size(0.5, 1.5),
+        lambda: sample_size(0.05, 1e-9),
+        lambda: sample_size(0.05, 0.1, split=[0.5, 0.3, 0.2]),
+        lambda: sample_size(0.05, 0.1, split=[0.5, 0]),
+        lambda: sample_size(0.05, 0.1, split=[0.5, math.nan]),
+        lambda: sample_size(0.05, 0.1, split=[0.5, 0.6]),
+        lambda: sample_size(0.05, 0.1, alpha=1e-12, power=1, variants=1.5),  # type: ignore[arg-type]
+        lambda: days_needed(size, 1e-9),
+        lambda: always_valid_p_values([(A, B), (A, B.model_copy(update={"visitors": 900}))]),
+        lambda: analyze(A, [B] * 11, confidence=2, planned_effect=0),
+        lambda: analyze(A, [B], split=[1, 1, 1], planned_effect=20),
+        lambda: analyze(A, [B], split=[1, 0]),
+        lambda: analyze(A, [B], split=[1, 1e-9]),
+        lambda: RevenueStats(n=1, mean=None, variance=1.0),
+        lambda: RevenueStats.from_sums(1, 5, 10),
+        lambda: RevenueStats.from_sums(2, math.inf, 1),
+        lambda: RevenueStats.of([[1, 2], [3, 4]]),
+        lambda: RevenueStats.of([1, 2, math.nan]),
+        lambda: welch(RevenueStats.of([1, 2]), RevenueStats.of([3, 4]), confidence=1),
+        lambda: simulate_test(0.05, 0.1, [100]),
+        lambda: simulate_test(0.5, 1.5, [100, 100]),
+    ]
+    for attempt in attempts:
+        yield from refused(attempt)
+
+
+VISITOR_FILES: dict[str, bytes] = {
+    "file_empty": b"\n \n",
+    "encoding": "variant,converted\nA,1\n".encode("utf-16"),
+    "not_utf8": "variant,converted\nA,1\nCafé,0\n".encode("latin-1"),
+    "not_csv": b"PK\x03\x04 a workbook",
+    "not_csv_binary": b"variant,converted\nA\x00,1\nB,0\nA,1\nB,0\nA,1\nB,0\n",
+    "no_visitors": b"variant,converted\n",
+    "row_columns": b"variant,converted\nA,1\n\nB,0,5\nA,1\n",
+    "row_columns_many": b"variant,converted\nA,1\nB,0\n" + b"A,1,5\n" * 7,
+    "multiline_value": b'variant,converted\r\nA,1\r\n"B\rC",0\r\nA,1\r\n',
+    "csv_unreadable": b"variant,converted\nA,1\nB,0\nA," + b"1" * 2**25 + b"\n",
+    "column_missing": b"visitor,variant,paid\n1,A,3\n",
+    "column_missing_arm": b"visitor," + b",".join(b"c%d" % n for n in range(30)) + b"\n1\n",
+    "column_ambiguous": b"variant,group,converted\nA,x,1\n",
+    "too_many_arms": b"variant,converted\n" + b"".join(b"%d,1\n" % n for n in range(12)),
+    "too_few_arms": b"variant,converted\nA,1\nA,0\n",
+    "no_arms": b"variant,converted\n,1\n ,0\n",
+    "arm_missing": b"variant,converted\nA,1\n,0\nB,0\n  ,1\n",
+    "arm_name_invalid": b"variant,converted\nA,1\n" + b"x" * 81 + b",0\nB,1\n",
+    "converted_invalid": b"variant,converted\nA,1\nB,0\n" + b"A,maybe\n" * 7,
+    "revenue": b'variant,converted,revenue\nA,1,10\nB,0,\nA,1,\nB,1,"12,5"\nA,0,1e13\n',
+}
+
+
+def _visitor_file_problems(monkeypatch: pytest.MonkeyPatch) -> Iterator[FieldProblem]:
+    """Per-visitor files broken each way a spreadsheet export can break them."""
+    for data in VISITOR_FILES.values():
+        yield from refused(lambda data=data: read_visitor_csv(data))  # type: ignore[misc]
+    counts = b"variant,converted\nA,1\nB,0\n"
+    yield from refused(lambda: read_visitor_csv(counts, revenue_column="sales"))
+    yield from refused(lambda: read_visitor_csv(counts, revenue_column="converted"))
+    monkeypatch.setattr(visitors, "MAX_FILE_BYTES", 10)
+    yield from refused(lambda: read_visitor_csv(counts))
+
+
+def _link_problems() -> Iterator[FieldProblem]:
+    """A share link cut short, altered or made up."""
+    for link in ("", "x" * (MAX_LINK_CHARS + 1), "ab=c", "abcde", "ab", "_w"):
+        yield from refused(lambda link=link: decode_plan(link))  # type: ignore[misc]
+
+
+def _ab_cli_problems(tmp: Path) -> Iterator[FieldProblem]:
+    """``ab analyze`` given both kinds of input, or too few arms, or a file it can't read."""
+    path = tmp / "visitors.csv"
+    path.write_bytes(b"variant,converted\nA,1\nB,0\n")
+    for argv in (
+        ["--csv", str(path), "--control", "10,1", "--variant", "10,2"],
+        ["--control", "10,1"],
+        ["--csv", str(tmp / "missing.csv")],
+        ["--control", "10,11", "--variant", "10.5,1"],
+    ):
+        args = cli._parser().parse_args(["ab", "analyze", *argv])
+        yield from refused(lambda args=args: args.command(args, EN))  # type: ignore[misc]
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[FieldProblem]:
     """Real problems of every code, made the way a user makes them."""
@@ -456,6 +613,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[FieldProblem]:
     problems += list(_uncertainty_problems())
     problems += list(_scenario_list_problems())
     problems += list(_cli_problems(tmp_path_factory.mktemp("cli")))
+    problems += list(_ab_problems())
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        problems += list(_visitor_file_problems(monkeypatch))
+    problems += list(_link_problems())
+    problems += list(_ab_cli_problems(tmp_path_factory.mktemp("ab")))
     stdin = sys.stdin
     try:
         sys.stdin = None  # type: ignore[assignment]
@@ -667,6 +829,85 @@ def test_a_problem_of_an_unknown_code_keeps_its_message() -> None:
     problem = FieldProblem("stages", "must have 2 to 8 stages, got 9")
     assert problem_message(problem, AR) == "must have 2 to 8 stages, got 9"
     assert describe_problem(problem, "Stages") == "Stages must have 2 to 8 stages, got 9"
+
+
+# --- By hand: an A/B test and its visitor file --------------------------------------------------
+
+
+def ab_line(*argv: str) -> str:
+    """The one problem line ``ab`` prints, and exits 2 with."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    assert cli.main(["ab", *argv], stdout=stdout, stderr=stderr) == cli.EXIT_INVALID
+    [line] = stderr.getvalue().splitlines()
+    return line
+
+
+def test_more_conversions_than_visitors_in_both_languages() -> None:
+    counts = ("analyze", "--control", "10000,12000", "--variant", "10000,1")
+    assert ab_line(*counts) == "control.conversions: must be at most visitors (10,000), got 12,000"
+    assert ab_line(*counts, "--lang", "ar") == (
+        "control.conversions: يجب ألا تتجاوز التحويلات عدد الزوار (10,000)، لكنها 12,000"
+    )
+
+
+def test_a_share_of_the_split_names_every_arm_even_when_not_a_number() -> None:
+    assert ab_line("analyze", "--control", "10,1", "--variant", "10,2", "--split", "1,nan") == (
+        "split: must give every arm a share > 0 and ≤ 1,000,000,000,000, got nan"
+    )
+    sizing = ("size", "--baseline", "0.05", "--mde", "0.1", "--split", "0.5,0", "--lang", "ar")
+    assert ab_line(*sizing) == "split: يجب أن تكون حصة كل مجموعة أكبر من 0، لكنها 0"
+
+
+def test_bad_values_are_counted_and_listed_in_both_languages() -> None:
+    [problem] = refused(lambda: read_visitor_csv(VISITOR_FILES["converted_invalid"]))
+    assert problem_message(problem) == (
+        'row 4: must be 1 or 0, true or false, yes or no, got "maybe"; '
+        "6 more rows like it (rows 5, 6, 7, 8…)"
+    )
+    assert problem_message(problem, AR_DIGITS) == (
+        "الصف ٤: يجب أن تكون القيمة 1 أو 0، أو true أو false، أو yes أو no، أو نعم أو لا، "
+        'والمُدخل "maybe"؛ و٦ صفوف أخرى مثله (الصفوف ٥، ٦، ٧، ٨…)'
+    )
+
+
+@pytest.mark.parametrize(
+    ("rows", "english", "arabic"),
+    [
+        pytest.param(1, "has 1 row", "فيه 1 صف يخالف عدد حقوله", id="1"),
+        pytest.param(7, "has 7 rows", "فيه 7 صفوف يخالف عدد حقولها", id="3-10"),
+        pytest.param(12, "has 12 rows", "فيه 12 صفًا يخالف عدد حقوله", id="11-99"),
+    ],
+)
+def test_rows_are_counted_in_the_form_each_language_asks_for(
+    rows: int, english: str, arabic: str
+) -> None:
+    [problem] = refused(
+        lambda: read_visitor_csv(b"variant,converted\nA,1\nB,0\n" + b"A,1,5\n" * rows)
+    )
+    assert problem_message(problem).startswith(f"{english} without the header's 2 fields (row")
+    assert problem_message(problem, AR).startswith(arabic)
+
+
+def test_the_short_forms_of_two_file_problems() -> None:
+    """What files.visitors says when Python finds no bad byte, or no row to name."""
+    problems = [
+        FieldProblem(
+            "(file)",
+            "is not UTF-8; save it as UTF-8",
+            "not_utf8",
+            {"byte": "", "line": 0, "column": 0},
+        ),
+        FieldProblem(
+            "(file)",
+            "has a quoted value running over several lines; every visitor must be one line",
+            "multiline_value",
+            {"row": None},
+        ),
+    ]
+    for problem in problems:
+        assert problem_message(problem) == problem.message
+        assert has_arabic(problem_message(problem, AR))
+    assert problem_message(problems[0], AR) == "ليس بترميز UTF-8؛ احفظه بترميز UTF-8"
 
 
 # --- Benchmark warnings ----------------------------------------------------------------------
