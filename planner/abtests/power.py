@@ -46,8 +46,6 @@ Degenerate inputs are refused with a ``PlanInvalid`` naming the argument: ``base
 
 from __future__ import annotations
 
-import math
-import numbers
 import secrets
 from collections.abc import Sequence
 from typing import Any
@@ -58,9 +56,13 @@ from pydantic import Field
 from scipy.special import ndtr  # type: ignore[import-untyped]
 
 from planner.abtests.arms import MAX_VARIANTS
+from planner.abtests.checks import (
+    range_problem,
+    whole_problems,
+)
 from planner.base import Model
 from planner.errors import RULE, FieldProblem, PlanInvalid
-from planner.types import OUT_OF_RANGE, format_bound, format_number
+from planner.types import format_number
 
 MAX_ARMS = MAX_VARIANTS + 1
 MAX_VISITORS = 10**12
@@ -73,7 +75,6 @@ MIN_ALPHA = 1e-10
 MAX_BINS = 60
 CHUNK_TRIALS = 20_000
 """Trials drawn at once: bounds the (trials × arms) temporaries at a few MB."""
-WHOLE_NUMBER = "int_type"  # pydantic's code, worded "must be a whole number, got …"
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -300,11 +301,11 @@ def _checked(
     if isinstance(per_arm, np.ndarray) and per_arm.ndim == 1:
         per_arm = per_arm.tolist()
     problems = [
-        _range_problem("baseline", baseline, gt=0, lt=1),
-        _range_problem("relative_effect", relative_effect),
-        _range_problem("alpha", alpha, gt=0, le=0.5, minimum=MIN_ALPHA),
-        *_whole_problems("trials", trials, low=1, high=MAX_TRIALS),
-        *(_whole_problems("seed", seed, low=0, high=MAX_SEED) if seed is not None else []),
+        range_problem("baseline", baseline, gt=0, lt=1),
+        range_problem("relative_effect", relative_effect),
+        range_problem("alpha", alpha, gt=0, le=0.5, minimum=MIN_ALPHA),
+        *whole_problems("trials", trials, low=1, high=MAX_TRIALS),
+        *(whole_problems("seed", seed, low=0, high=MAX_SEED) if seed is not None else []),
         *_per_arm_problems(per_arm),
     ]
     if problems[0] is None and problems[1] is None:
@@ -329,7 +330,7 @@ def _per_arm_problems(per_arm: Any) -> list[FieldProblem | None]:
     return [
         problem
         for index, visitors in enumerate(per_arm)
-        for problem in _whole_problems(f"per_arm[{index}]", visitors, low=1, high=MAX_VISITORS)
+        for problem in whole_problems(f"per_arm[{index}]", visitors, low=1, high=MAX_VISITORS)
     ]
 
 
@@ -348,45 +349,3 @@ def _variant_rate_problem(baseline: float, relative_effect: float) -> FieldProbl
         "lt": 1,
     }
     return FieldProblem("relative_effect", message, RULE, params)
-
-
-def _range_problem(
-    field: str,
-    value: Any,
-    *,
-    gt: float | None = None,
-    ge: float | None = None,
-    lt: float | None = None,
-    le: float | None = None,
-    minimum: float | None = None,
-) -> FieldProblem | None:
-    """``must be > 0 and < 1, got 1.2``, coded as every range problem is; none when in range."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        message = f"must be a number, got {value!r:.40}"
-        return FieldProblem(field, message, "float_type", {"got": repr(value)[:40]})
-    bounds = {"gt": gt, "ge": ge, "lt": lt, "le": le}
-    rule = " and ".join(
-        f"{sign} {format_bound(bound)}"
-        for sign, bound in zip((">", "≥", "<", "≤"), bounds.values(), strict=True)
-        if bound is not None
-    )
-    context = {"got": value, "rule": rule, **{k: v for k, v in bounds.items() if v is not None}}
-    got = format_number(value)
-    if not math.isfinite(value):
-        return FieldProblem(field, f"must be a finite number, got {got}", OUT_OF_RANGE, context)
-    low_ok = (gt is None or value > gt) and (ge is None or value >= ge)
-    if not (low_ok and (lt is None or value < lt) and (le is None or value <= le)):
-        return FieldProblem(field, f"must be {rule}, got {got}", OUT_OF_RANGE, context)
-    if minimum is not None and value < minimum:
-        message = f"must be at least {format_bound(minimum)}, got {got}"
-        return FieldProblem(field, message, OUT_OF_RANGE, context | {"minimum": minimum})
-    return None
-
-
-def _whole_problems(field: str, value: Any, *, low: int, high: int) -> list[FieldProblem | None]:
-    """A whole number from ``low`` to ``high``, or the problem (worded as pydantic's int_type)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        shown = format_number(value) if isinstance(value, float) else repr(value)[:40]
-        message = f"must be a whole number, got {shown}"
-        return [FieldProblem(field, message, WHOLE_NUMBER, {"got": shown})]
-    return [_range_problem(field, int(value), ge=low, le=high)]

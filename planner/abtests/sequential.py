@@ -49,12 +49,10 @@ from scipy.optimize import brentq  # type: ignore[import-untyped]
 from scipy.stats import norm  # type: ignore[import-untyped]
 
 from planner.abtests.arms import Arm
+from planner.abtests.checks import raise_if, range_problem, rule_problem
 from planner.abtests.sizing import (
     MAX_VISITORS,
     _design,
-    _raise_if,
-    _range_problem,
-    _rule_problem,
     _too_large,
     _variant_rate,
     fleiss_control_size,
@@ -190,7 +188,7 @@ def _p_value(control: Arm, variant: Arm, tau: float) -> float:
 
 
 def _checked_tau(tau: float) -> float:
-    _raise_if([_range_problem("tau", tau, gt=0, le=1)])
+    raise_if([range_problem("tau", tau, gt=0, le=1)])
     return float(tau)
 
 
@@ -217,4 +215,4 @@ def _check_cumulative(looks: Sequence[tuple[Arm, Arm]]) -> None:
                 "each look counts everything so far"
             )
             params = {"index": index}
-            raise PlanInvalid([_rule_problem("looks", message, "looks_not_cumulative", params)])
+            raise PlanInvalid([rule_problem("looks", message, "looks_not_cumulative", params)])

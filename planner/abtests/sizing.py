@@ -52,21 +52,25 @@ Accepted inputs (anything else is refused with a ``PlanInvalid`` naming the fiel
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from pydantic import Field
 from scipy.optimize import brentq  # type: ignore[import-untyped]
 from scipy.stats import norm  # type: ignore[import-untyped]
 
 from planner.abtests.arms import MAX_VARIANTS
+from planner.abtests.checks import (
+    raise_if,
+    range_problem,
+    rule_problem,
+    whole_problems,
+)
 from planner.base import Model
-from planner.errors import RULE, FieldProblem, PlanInvalid
+from planner.errors import FieldProblem, PlanInvalid
 from planner.scenarios.overrides import scaled
-from planner.types import OUT_OF_RANGE, format_bound, format_number
+from planner.types import OUT_OF_RANGE, format_number
 
 MAX_VISITORS = 10**12
 """The most visitors one arm may need (the largest count a plan holds)."""
@@ -78,7 +82,6 @@ SPLIT_TOLERANCE = 1e-9
 MIN_ALPHA = 1e-10
 MIN_DAILY_VISITORS = 1e-6
 """Less traffic than this a day is refused: the days would not be a finite number."""
-WHOLE_NUMBER = "int_type"  # pydantic's code, worded "must be a whole number, got …"
 _ROOT_RTOL = 1e-12  # relative precision of a detectable effect
 _BRACKET = 1e-9  # the nearest and farthest rates searched, as a share of the room to 0 or 1
 
@@ -218,7 +221,7 @@ def days_needed(size: SampleSize, daily_visitors: float) -> int:
         PlanInvalid: naming ``daily_visitors`` unless it is > 0 and ≤ ``MAX_VISITORS``
             (and at least ``MIN_DAILY_VISITORS``).
     """
-    _raise_if([_daily_problem(daily_visitors)])
+    raise_if([_daily_problem(daily_visitors)])
     return math.ceil(size.total / daily_visitors)
 
 
@@ -284,7 +287,7 @@ def detectable_effect(
             ``MAX_TOTAL_VISITORS``, or as ``sample_size`` does.
     """
     design = _design(baseline, alpha, power, variants, split)
-    _raise_if(_whole_problems("visitors", visitors, low=1, high=MAX_TOTAL_VISITORS))
+    raise_if(whole_problems("visitors", visitors, low=1, high=MAX_TOTAL_VISITORS))
     p1 = design.baseline
     target = math.log(visitors * design.split[0])
 
@@ -322,10 +325,10 @@ def detectable_effect_in_days(
         PlanInvalid: naming ``daily_visitors`` (> 0, ≤ ``MAX_VISITORS``), ``days`` (a whole
             number from 1 to ``MAX_DAYS``), or as ``sample_size`` does.
     """
-    _raise_if(
+    raise_if(
         [
             _daily_problem(daily_visitors),
-            *_whole_problems("days", days, low=1, high=MAX_DAYS),
+            *whole_problems("days", days, low=1, high=MAX_DAYS),
         ]
     )
     visitors = math.floor(daily_visitors * days)
@@ -350,24 +353,24 @@ def _design(
     baseline: float, alpha: float, power: float, variants: int, split: Sequence[float] | None
 ) -> _Design:
     """The checked design, or ``PlanInvalid`` listing every field that is wrong."""
-    variant_problems = _whole_problems("variants", variants, low=1, high=MAX_VARIANTS)
+    variant_problems = whole_problems("variants", variants, low=1, high=MAX_VARIANTS)
     problems = [
-        _range_problem("baseline", baseline, gt=0, lt=1),
-        _range_problem("alpha", alpha, gt=0, le=0.5, minimum=MIN_ALPHA),
-        _range_problem("power", power, ge=0.5, lt=1),
+        range_problem("baseline", baseline, gt=0, lt=1),
+        range_problem("alpha", alpha, gt=0, le=0.5, minimum=MIN_ALPHA),
+        range_problem("power", power, ge=0.5, lt=1),
         *variant_problems,
     ]
     shares: tuple[float, ...] = ()
     if not variant_problems:
         shares = tuple(split) if split is not None else (1 / (variants + 1),) * (variants + 1)
         problems += _split_problems(shares, variants)
-    _raise_if(problems)
+    raise_if(problems)
     return _Design(float(baseline), float(alpha), float(power), int(variants), shares)
 
 
 def _variant_rate(baseline: float, mde: float, relative: bool) -> float:
     """The rate a variant is planned to reach, or ``PlanInvalid`` naming ``mde``."""
-    _raise_if([_range_problem("mde", mde)])
+    raise_if([range_problem("mde", mde)])
     if mde == 0:
         message = "must not be 0: a test needs an effect to detect"
         raise PlanInvalid([FieldProblem("mde", message, "zero_effect", {"got": mde})])
@@ -377,7 +380,7 @@ def _variant_rate(baseline: float, mde: float, relative: bool) -> float:
         shown = format_number(rate)
         message = f"would make the variant's rate {shown}; it must be > 0 and < 1"
         params = {"variant_rate": rate, "baseline": baseline, "mde": mde, "gt": 0, "lt": 1}
-        raise PlanInvalid([_rule_problem("mde", message, "variant_rate_out_of_range", params)])
+        raise PlanInvalid([rule_problem("mde", message, "variant_rate_out_of_range", params)])
     if rate == baseline:  # an effect lost to floating point: nothing left to detect
         raise PlanInvalid([_too_large()])
     return float(rate)
@@ -392,7 +395,7 @@ def _split_problems(split: tuple[float, ...], variants: int) -> list[FieldProble
     if len(split) != arms:
         message = f"must give {arms} shares (control and {variants} variants), got {len(split)}"
         params = {"got": len(split), "expected": arms}
-        return [_rule_problem("split", message, "split_length", params)]
+        return [rule_problem("split", message, "split_length", params)]
     for index, share in enumerate(split):
         if not (math.isfinite(share) and share > 0):
             message = f"must give every arm a share > 0, got {format_number(share)}"
@@ -401,13 +404,13 @@ def _split_problems(split: tuple[float, ...], variants: int) -> list[FieldProble
     total = math.fsum(split)
     if abs(total - 1) > SPLIT_TOLERANCE:
         message = f"must add up to 1, got {format_number(total)}"
-        return [_rule_problem("split", message, "split_sum", {"got": total})]
+        return [rule_problem("split", message, "split_sum", {"got": total})]
     return []
 
 
 def _daily_problem(daily_visitors: float) -> FieldProblem | None:
     """Traffic > 0 and ≤ ``MAX_VISITORS``, at least ``MIN_DAILY_VISITORS`` (finite days)."""
-    return _range_problem(
+    return range_problem(
         "daily_visitors", daily_visitors, gt=0, le=MAX_VISITORS, minimum=MIN_DAILY_VISITORS
     )
 
@@ -415,59 +418,4 @@ def _daily_problem(daily_visitors: float) -> FieldProblem | None:
 def _too_large() -> FieldProblem:
     limit = format_number(MAX_VISITORS)
     message = f"is too small to detect with at most {limit} visitors per arm; choose a larger one"
-    return _rule_problem("mde", message, "sample_too_large", {"limit": MAX_VISITORS})
-
-
-def _rule_problem(field: str, message: str, rule: str, params: dict[str, Any]) -> FieldProblem:
-    """A broken cross-field rule, coded like the plan's own (``planner.errors.RULE``)."""
-    return FieldProblem(field, message, RULE, {"rule": rule, **params})
-
-
-def _range_problem(
-    field: str,
-    value: float,
-    *,
-    gt: float | None = None,
-    ge: float | None = None,
-    lt: float | None = None,
-    le: float | None = None,
-    minimum: float | None = None,
-) -> FieldProblem | None:
-    """``must be > 0 and < 1, got 1.2``, coded as every range problem is; none when in range.
-
-    A value that is not a finite number is refused whatever the bounds; ``minimum`` is a
-    practical floor inside the range, reported as ``must be at least …``.
-    """
-    got = format_number(value)
-    bounds = {"gt": gt, "ge": ge, "lt": lt, "le": le}
-    rule = " and ".join(
-        f"{sign} {format_bound(bound)}"
-        for sign, bound in zip((">", "≥", "<", "≤"), bounds.values(), strict=True)
-        if bound is not None
-    )
-    context = {"got": value, "rule": rule, **{k: v for k, v in bounds.items() if v is not None}}
-    if not math.isfinite(value):
-        return FieldProblem(field, f"must be a finite number, got {got}", OUT_OF_RANGE, context)
-    low_ok = (gt is None or value > gt) and (ge is None or value >= ge)
-    if not (low_ok and (lt is None or value < lt) and (le is None or value <= le)):
-        return FieldProblem(field, f"must be {rule}, got {got}", OUT_OF_RANGE, context)
-    if minimum is not None and value < minimum:
-        message = f"must be at least {format_bound(minimum)}, got {got}"
-        return FieldProblem(field, message, OUT_OF_RANGE, context | {"minimum": minimum})
-    return None
-
-
-def _whole_problems(field: str, value: Any, *, low: int, high: int) -> list[FieldProblem]:
-    """A whole number from ``low`` to ``high``, or the problem (worded as pydantic's int_type)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        shown = format_number(value) if isinstance(value, float) else repr(value)
-        message = f"must be a whole number, got {shown}"
-        return [FieldProblem(field, message, WHOLE_NUMBER, {"got": shown})]
-    problem = _range_problem(field, int(value), ge=low, le=high)
-    return [] if problem is None else [problem]
-
-
-def _raise_if(problems: Sequence[FieldProblem | None]) -> None:
-    found = [problem for problem in problems if problem is not None]
-    if found:
-        raise PlanInvalid(found)
+    return rule_problem("mde", message, "sample_too_large", {"limit": MAX_VISITORS})

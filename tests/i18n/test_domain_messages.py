@@ -237,6 +237,7 @@ def codes_in_source() -> dict[str, set[str]]:
         "bad": [("problem", 0, "code")],  # a bad value in a visitor file's column, by row
         "RuleProblem": [("rule", 1, "rule")],
         "_rule_problem": [("rule", 2, "rule")],
+        "rule_problem": [("rule", 2, "rule")],  # planner.abtests.checks
         "PlannerError": [("infeasible", 99, "code"), ("hint", 99, "hint_code")],
         "model_construct": [("warning", 99, "code")],
     }
