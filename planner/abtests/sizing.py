@@ -387,7 +387,7 @@ def _variant_rate(baseline: float, mde: float, relative: bool) -> float:
 
 
 def _decimal_sum(first: float, second: float) -> float:
-    return float(Decimal(repr(first)) + Decimal(repr(second)))
+    return float(Decimal(repr(float(first))) + Decimal(repr(float(second))))
 
 
 def _split_problems(split: tuple[float, ...], variants: int) -> list[FieldProblem | None]:

@@ -49,7 +49,8 @@ _RETURNING_PREFIX = "returning_"
 
 def scaled(value: float, change: float) -> float:
     """``value`` × (1 + ``change``), worked on the decimals both were written as."""
-    return float(Decimal(repr(value)) * (1 + Decimal(repr(change))))
+    # float() first: numpy's repr of its floats ("np.float64(0.1)") is not a decimal.
+    return float(Decimal(repr(float(value))) * (1 + Decimal(repr(float(change)))))
 
 
 # --- Applying overrides to a plan ------------------------------------------------------------

@@ -516,3 +516,10 @@ def test_the_inverse_refuses_naming_the_field(
 ) -> None:
     """The bounds in the docstrings of ``detectable_effect`` and ``..._in_days``."""
     assert refused(call, *args).fields() == {field}
+
+
+def test_numpy_floats_size_as_python_floats_do() -> None:
+    """A numpy float sizes as the Python float it holds (its repr is no decimal literal)."""
+    import numpy as np
+
+    assert sample_size(np.float64(0.05), np.float64(0.10)) == sample_size(0.05, 0.10)
