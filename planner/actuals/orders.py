@@ -1,0 +1,36 @@
+"""An order log as the domain reads it: one entry per order, already cleaned.
+
+Readers (``files/``) turn a store's export into this: an order's calendar day in the store's
+time zone (days since 1970-01-01, so any calendar arithmetic is numpy's), its customer as a
+whole-number code (one code per customer, e-mails matched ignoring case and spaces before
+coding), its amount in the store's currency. Cancelled, voided and refunded orders are not
+entries; their days are kept apart, for the refund rate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class OrderLog:
+    """Orders as parallel arrays (same length), in any order."""
+
+    days: IntArray
+    """Each order's day: days since 1970-01-01 in the store's time zone."""
+    customers: IntArray
+    """Each order's customer code (0..number of customers − 1)."""
+    amounts: FloatArray
+    """Each order's amount."""
+    excluded_days: IntArray
+    """The day of each order excluded as cancelled, voided or refunded."""
+
+    def __post_init__(self) -> None:
+        if not len(self.days) == len(self.customers) == len(self.amounts):
+            raise ValueError("days, customers and amounts must have one entry per order")
