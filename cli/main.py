@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from cli.ab import add_ab_command
+from cli.actuals import add_actuals_command
 from cli.plans import Rendered, add_plans_command, store_error_line
 from cli.scenarios import add_scenarios_command
 from cli.simulate import add_simulate_command
@@ -267,6 +268,7 @@ def _parser() -> argparse.ArgumentParser:
     add_simulate_command(commands, [language])
     add_scenarios_command(commands, [language])
     add_ab_command(commands, [language])
+    add_actuals_command(commands, [language])
     return parser
 
 

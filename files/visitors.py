@@ -54,8 +54,9 @@ import functools
 import io
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, NoReturn
+from typing import Any, Literal, NoReturn, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -84,6 +85,7 @@ _VISIBLE = re.compile(rb"\S")
 _BLANK_LINES = re.compile(rb"[\r\n]*")
 
 Role = Literal["arm", "converted", "revenue"]
+AnyRole = TypeVar("AnyRole", bound=str)  # the roles of this file's columns, or an order log's
 ROLE_FIELDS: dict[Role, str] = {
     "arm": "arm_column",
     "converted": "converted_column",
@@ -357,7 +359,7 @@ def _choose_columns(
         if problem is not None and (role != "revenue" or given is not None or name is not None):
             problems.append(problem)
     if not problems:
-        problems += _reused(chosen)
+        problems += columns_reused(chosen, ROLE_FIELDS)
     if problems:
         raise PlanInvalid(problems)
     arm_name, converted_name = chosen["arm"], chosen["converted"]
@@ -379,11 +381,16 @@ def _column_for(
     if len(matches) == 1:
         return matches[0], None
     if not matches:
-        return None, _missing(role, given, header)
+        return None, column_missing(ROLE_FIELDS[role], role, given, header, _SYNONYMS[role])
+    return matches[0], column_ambiguous(ROLE_FIELDS[role], role, matches)
+
+
+def column_ambiguous(field: str, role: str, matches: list[str]) -> FieldProblem:
+    """More than one header could be the ``role`` column (field: the option naming it)."""
     shown = tuple(field_path([name]) for name in matches)
     message = f"could be any of the columns {', '.join(shown)}; name the one to use"
     context = {"role": role, "columns": shown}
-    return matches[0], FieldProblem(ROLE_FIELDS[role], message, "column_ambiguous", context)
+    return FieldProblem(field, message, "column_ambiguous", context)
 
 
 def _is_synonym(role: Role, key: str) -> bool:
@@ -395,21 +402,27 @@ def _is_synonym(role: Role, key: str) -> bool:
     )
 
 
-def _missing(role: Role, given: str | None, header: list[str]) -> FieldProblem:
+def column_missing(
+    field: str, role: str, given: str | None, header: list[str], synonyms: Sequence[str]
+) -> FieldProblem:
+    """No header is the ``role`` column: the file's headers listed (the first few)."""
     found = tuple(field_path([name]) for name in header[:HEADERS_SHOWN])
     more = f" and {len(header) - HEADERS_SHOWN:,} more" if len(header) > HEADERS_SHOWN else ""
     columns = f"{', '.join(found)}{more}"
     if given is not None:
         what = f"has no column {show_text(given)}"
     else:
-        what = f"has no {role} column ({', '.join(_SYNONYMS[role][:3])}…)"
+        what = f"has no {role} column ({', '.join(synonyms[:3])}…)"
     message = f"the file {what}; its columns are {columns}"
     context = {"role": role, "given": given, "found": found, "count": len(header)}
-    return FieldProblem(ROLE_FIELDS[role], message, "column_missing", context)
+    return FieldProblem(field, message, "column_missing", context)
 
 
-def _reused(chosen: dict[Role, str | None]) -> list[FieldProblem]:
-    seen: dict[str, Role] = {}
+def columns_reused(
+    chosen: Mapping[AnyRole, str | None], fields: Mapping[AnyRole, str]
+) -> list[FieldProblem]:
+    """A header chosen for two roles, named at the second (``fields``: role → option)."""
+    seen: dict[str, AnyRole] = {}
     problems = []
     for role, name in chosen.items():
         if name is None:
@@ -418,7 +431,7 @@ def _reused(chosen: dict[Role, str | None]) -> list[FieldProblem]:
             shown = field_path([name])
             message = f"is the column {shown}, already the {seen[name]} column; choose another"
             context = {"role": role, "column": shown, "other": seen[name]}
-            problems.append(FieldProblem(ROLE_FIELDS[role], message, "column_reused", context))
+            problems.append(FieldProblem(fields[role], message, "column_reused", context))
         seen[name] = role
     return problems
 

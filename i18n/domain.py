@@ -179,6 +179,11 @@ _SIMPLE = {
     "file_too_large": N_("is {size} bytes; a visitor file may be at most {limit} bytes"),
     "file_empty": N_("is empty: it holds no header and no visitors"),
     "no_visitors": N_("has a header but no visitors"),
+    "no_orders": N_("has a header but no orders"),
+    "date_order_ambiguous": N_(
+        "has dates like 01/02/2027 whose day and month are both 12 or less, so the file "
+        "doesn't say which comes first; say whether the day comes first"
+    ),
     "csv_unreadable": N_("can't be read as CSV: {reason}"),
 }
 _LINK_CODES = frozenset(code for code in _SIMPLE if code.startswith("link_"))
@@ -373,7 +378,18 @@ ROW_REQUIREMENTS = {
     "revenue_invalid": N_("must be a number like 1234.50"),
     "revenue_missing": N_("must be given for a visitor who converted"),
     "revenue_out_of_range": N_("must be a number from -{limit} to {limit}"),
+    # An order log's values (files.orders).
+    "amount_invalid": N_("must be an amount like 1234.50"),
+    "date_invalid": N_("must be a date like 2027-01-13, 13/01/2027 or 01/13/2027"),
+    "date_missing": N_("must hold a date for the order"),
+    "amount_missing": N_("must hold an amount for the order"),
+    "customer_missing": N_("must hold a customer for the order"),
 }
+DATE_ORDER_MIXED = N_(
+    "writes the day first in row {first} and the month first in row {second}; every date of "
+    "a file must be written one way"
+)
+TIMEZONE_UNKNOWN = N_("is {given}, not a time zone; use a name like Asia/Riyadh")
 
 # On screen, with the field's label: "Revenue target is required", "Revenue target must be...",
 # and, for a message that is not a predicate, "Stage 3 name: 'Checkout' is already...".
@@ -788,6 +804,20 @@ def _row_columns(reader: _Reader, context: Mapping[str, Any]) -> str | None:
     )
 
 
+def _date_order_mixed(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    rows = context.get("rows")
+    if not rows or len(rows) < 2:
+        return None
+    first, second = (reader.grouped(row) for row in rows[:2])
+    return reader.t(DATE_ORDER_MIXED, first=first, second=second)
+
+
+def _timezone_unknown(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    if "given" not in context:
+        return None
+    return reader.t(TIMEZONE_UNKNOWN, given=show_text(str(context["given"])))
+
+
 def _bad_values(code: str, reader: _Reader, context: Mapping[str, Any]) -> str | None:
     """``row 7: must be …, got "maybe"; 41 more rows like it (rows 9, 12…)``."""
     rows, count = context["rows"], context["count"]
@@ -934,6 +964,8 @@ _BY_CODE: dict[str, _Renderer] = {
     "too_many_arms": _too_many_arms,
     "too_few_arms": _too_few_arms,
     **{code: partial(_bad_values, code) for code in ROW_REQUIREMENTS},
+    "date_order_mixed": _date_order_mixed,
+    "timezone_unknown": _timezone_unknown,
 }
 
 PYDANTIC_CODES = frozenset(

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ValidationError
 from cli import main as cli
 from files import visitors
 from files.links import MAX_LINK_CHARS, decode_plan
+from files.orders import read_order_csv
 from files.visitors import read_visitor_csv
 from i18n import domain
 from i18n.catalogue import po_path, template_path
@@ -585,6 +586,26 @@ def _visitor_file_problems(monkeypatch: pytest.MonkeyPatch) -> Iterator[FieldPro
     yield from refused(lambda: read_visitor_csv(counts))
 
 
+ORDER_FILES: dict[str, bytes] = {
+    "no_orders": b"date,email,total\n",
+    "date_invalid": b"date,email,total\n2027-01-05,a@x.com,10\nsoon,b@x.com,20\n",
+    "date_missing": b"date,email,total\n2027-01-05,a@x.com,10\n,b@x.com,20\n",
+    "amount_invalid": b"date,email,total\n2027-01-05,a@x.com,ten\n2027-01-06,b@x.com,tens\n",
+    "amount_missing": b"date,email,total\n2027-01-05,a@x.com,\n",
+    "customer_missing": b"date,email,total\n2027-01-05,,10\n",
+    "date_order_ambiguous": b"date,email,total\n01/02/2027,a@x.com,10\n",
+    "date_order_mixed": b"date,email,total\n13/01/2027,a@x.com,10\n01/13/2027,b@x.com,20\n",
+}
+
+
+def _order_file_problems() -> Iterator[FieldProblem]:
+    """Order logs broken each way a store's export can break them."""
+    for data in ORDER_FILES.values():
+        yield from refused(lambda data=data: read_order_csv(data))  # type: ignore[misc]
+    plain = b"date,email,total\n2027-01-05,a@x.com,10\n"
+    yield from refused(lambda: read_order_csv(plain, timezone="Mars/Olympus"))
+
+
 def _link_problems() -> Iterator[FieldProblem]:
     """A share link cut short, altered or made up."""
     for link in ("", "x" * (MAX_LINK_CHARS + 1), "ab=c", "abcde", "ab", "_w"):
@@ -617,6 +638,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[FieldProblem]:
     problems += list(_ab_problems())
     with pytest.MonkeyPatch.context() as monkeypatch:
         problems += list(_visitor_file_problems(monkeypatch))
+        problems += list(_order_file_problems())
     problems += list(_link_problems())
     problems += list(_ab_cli_problems(tmp_path_factory.mktemp("ab")))
     stdin = sys.stdin
