@@ -82,6 +82,7 @@ from files.visitors import (
     _rows,
     _shown,
     _unreadable,
+    bad_rows,
     column_ambiguous,
     column_missing,
     columns_reused,
@@ -361,22 +362,7 @@ class _Column:
         count = int(row_indices.size)
         numbers = self.rows.of_records(row_indices[:ROWS_SHOWN])
         got = _shown(self.values[int(self.indices[row_indices[0]])].as_py())
-        message = f"row {numbers[0]:,}: {requirement}, got {got}"
-        if count > 1:
-            others = ", ".join(f"{number:,}" for number in numbers[1:])
-            more = "…" if count > ROWS_SHOWN else ""
-            alike = _rows(count - 1, "like it")
-            message += f"; {count - 1:,} more {alike} ({_rows(len(numbers) - 1, others)}{more})"
-        field = field_path([self.header])
-        context = {
-            "column": field,
-            "role": self.role,
-            "row": numbers[0],
-            "rows": numbers,
-            "count": count,
-            "got": got,
-        }
-        return FieldProblem(field, message, code, context)
+        return bad_rows(self.header, self.role, code, requirement, numbers, count, got)
 
 
 def _latin_digits(values: Any) -> Any:

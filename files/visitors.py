@@ -840,22 +840,31 @@ class _Where:
         count = int(indices.size)
         numbers = self.rows.of_records(indices[:ROWS_SHOWN])
         got = _shown(self.column[int(indices[0])].as_py())
-        message = f"row {numbers[0]:,}: {requirement}, got {got}"
-        if count > 1:
-            others = ", ".join(f"{number:,}" for number in numbers[1:])
-            more = "…" if count > ROWS_SHOWN else ""
-            alike = _rows(count - 1, "like it")
-            message += f"; {count - 1:,} more {alike} ({_rows(len(numbers) - 1, others)}{more})"
-        field = field_path([self.header])
-        context = {
-            "column": field,
-            "role": self.role,
-            "row": numbers[0],
-            "rows": numbers,
-            "count": count,
-            "got": got,
-        }
-        return FieldProblem(field, message, code, context)
+        return bad_rows(self.header, self.role, code, requirement, numbers, count, got)
+
+
+def bad_rows(
+    header: str,
+    role: str,
+    code: str,
+    requirement: str,
+    numbers: Sequence[int],
+    count: int,
+    got: str,
+) -> FieldProblem:
+    """``row 7: must be …, got "x"; 3 more rows like it (rows 9, 12, 15)``, named by column.
+
+    ``numbers`` are the first rows' numbers (at most ``ROWS_SHOWN``), ``count`` all of them.
+    """
+    message = f"row {numbers[0]:,}: {requirement}, got {got}"
+    if count > 1:
+        others = ", ".join(f"{number:,}" for number in numbers[1:])
+        more = "…" if count > ROWS_SHOWN else ""
+        alike = _rows(count - 1, "like it")
+        message += f"; {count - 1:,} more {alike} ({_rows(len(numbers) - 1, others)}{more})"
+    field = field_path([header])
+    context = {"column": field, "role": role, "row": numbers[0], "rows": numbers}
+    return FieldProblem(field, message, code, context | {"count": count, "got": got})
 
 
 def _rows(count: int, after: str = "") -> str:
