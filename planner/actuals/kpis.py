@@ -56,6 +56,7 @@ class PeriodActuals(Model):
     customers: _Tally = Field(description="Distinct customers ordering in the period.")
     new_customers: _Tally = Field(description="Customers whose first order ever is here.")
     returning_customers: _Tally = Field(description="Customers who had ordered before.")
+    new_orders: _Tally = Field(description="Orders placed by this period's new customers.")
     new_customer_revenue: float = Field(description="Revenue from this period's new customers.")
     returning_customer_revenue: float = Field(description="Revenue from returning customers.")
     average_order_value: float | None = Field(description="Revenue per order; None without orders.")
@@ -74,6 +75,7 @@ class _Columns:
     revenue: FloatArray
     customers: IntArray
     new_customers: IntArray
+    new_orders: IntArray
     new_customer_revenue: FloatArray
     returning_customer_revenue: FloatArray
     excluded_orders: IntArray
@@ -160,6 +162,7 @@ def _tally(
         revenue=_sum_by(periods, amounts, count),
         customers=_distinct_per_period(periods, customers, count),
         new_customers=_distinct_per_period(periods[is_new], customers[is_new], count),
+        new_orders=np.bincount(periods[is_new], minlength=count),
         new_customer_revenue=_sum_by(periods[is_new], amounts[is_new], count),
         returning_customer_revenue=_sum_by(periods[~is_new], amounts[~is_new], count),
         excluded_orders=np.bincount(excluded_codes - first, minlength=count),
@@ -212,6 +215,7 @@ def _period(
         customers=customers,
         new_customers=new_customers,
         returning_customers=customers - new_customers,
+        new_orders=int(columns.new_orders[index]),
         new_customer_revenue=float(columns.new_customer_revenue[index]),
         returning_customer_revenue=float(columns.returning_customer_revenue[index]),
         average_order_value=revenue / orders if orders else None,

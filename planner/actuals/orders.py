@@ -9,7 +9,7 @@ entries; their days are kept apart, for the refund rate.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -30,7 +30,16 @@ class OrderLog:
     """Each order's amount."""
     excluded_days: IntArray
     """The day of each order excluded as cancelled, voided or refunded."""
+    channels: IntArray | None = None
+    """Each order's channel code (index into ``channel_names``), when the log has channels."""
+    channel_names: tuple[str, ...] = field(default=())
+    segments: IntArray | None = None
+    """Each order's segment code (index into ``segment_names``), when the log has segments."""
+    segment_names: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
         if not len(self.days) == len(self.customers) == len(self.amounts):
             raise ValueError("days, customers and amounts must have one entry per order")
+        for codes in (self.channels, self.segments):
+            if codes is not None and len(codes) != len(self.days):
+                raise ValueError("channels and segments must have one entry per order")

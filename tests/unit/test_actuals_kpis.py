@@ -51,6 +51,7 @@ def actuals(
     revenue_split: tuple[float, float],
     average_order_value: float | None,
     refund_rate: float | None,
+    new_orders: int,
 ) -> PeriodActuals:
     orders, revenue, customers, new_customers, excluded = counts
     return PeriodActuals(
@@ -62,6 +63,7 @@ def actuals(
         customers=customers,
         new_customers=new_customers,
         returning_customers=customers - new_customers,
+        new_orders=new_orders,
         new_customer_revenue=revenue_split[0],
         returning_customer_revenue=revenue_split[1],
         average_order_value=average_order_value,
@@ -77,8 +79,8 @@ def test_tiny_log_per_month_matches_the_hand_worked_table() -> None:
     exclusion: refund rate 1 / (3 + 1). February: 0 and 1 return (40 + 20), 2 is new (60).
     """
     assert aggregate(TINY, "month") == [
-        actuals("2027-01", "2027-01-01", "2027-01-31", (3, 180.0, 2, 2, 1), (180, 0), 60, 0.25),
-        actuals("2027-02", "2027-02-01", "2027-02-28", (3, 120.0, 3, 1, 1), (60, 60), 40, 0.25),
+        actuals("2027-01", "2027-01-01", "2027-01-31", (3, 180.0, 2, 2, 1), (180, 0), 60, 0.25, 3),
+        actuals("2027-02", "2027-02-01", "2027-02-28", (3, 120.0, 3, 1, 1), (60, 60), 40, 0.25, 1),
     ]
 
 
@@ -89,12 +91,16 @@ def test_tiny_log_per_week_matches_the_hand_worked_table() -> None:
     month): new is counted per period of the first order, not per month.
     """
     assert aggregate(TINY, "week") == [
-        actuals("2027-01-04", "2027-01-04", "2027-01-10", (2, 150.0, 2, 2, 1), (150, 0), 75, 1 / 3),
-        actuals("2027-01-11", "2027-01-11", "2027-01-17", (0, 0.0, 0, 0, 0), (0, 0), None, None),
-        actuals("2027-01-18", "2027-01-18", "2027-01-24", (1, 30.0, 1, 0, 0), (0, 30), 30, 0.0),
-        actuals("2027-01-25", "2027-01-25", "2027-01-31", (0, 0.0, 0, 0, 0), (0, 0), None, None),
-        actuals("2027-02-01", "2027-02-01", "2027-02-07", (2, 100.0, 2, 1, 0), (60, 40), 50, 0.0),
-        actuals("2027-02-08", "2027-02-08", "2027-02-14", (1, 20.0, 1, 0, 1), (0, 20), 20, 0.5),
+        actuals(
+            "2027-01-04", "2027-01-04", "2027-01-10", (2, 150.0, 2, 2, 1), (150, 0), 75, 1 / 3, 2
+        ),
+        actuals("2027-01-11", "2027-01-11", "2027-01-17", (0, 0.0, 0, 0, 0), (0, 0), None, None, 0),
+        actuals("2027-01-18", "2027-01-18", "2027-01-24", (1, 30.0, 1, 0, 0), (0, 30), 30, 0.0, 0),
+        actuals("2027-01-25", "2027-01-25", "2027-01-31", (0, 0.0, 0, 0, 0), (0, 0), None, None, 0),
+        actuals(
+            "2027-02-01", "2027-02-01", "2027-02-07", (2, 100.0, 2, 1, 0), (60, 40), 50, 0.0, 1
+        ),
+        actuals("2027-02-08", "2027-02-08", "2027-02-14", (1, 20.0, 1, 0, 1), (0, 20), 20, 0.5, 0),
     ]
 
 
@@ -133,7 +139,11 @@ def pandas_oracle(log: OrderLog, freq: Frequency) -> pd.DataFrame:
     new = (
         frame[frame.new]
         .groupby("period")
-        .agg(new_customers=("customer", "nunique"), new_customer_revenue=("amount", "sum"))
+        .agg(
+            new_customers=("customer", "nunique"),
+            new_orders=("amount", "size"),
+            new_customer_revenue=("amount", "sum"),
+        )
     )
     excluded = pd.Series(pandas_periods(log.excluded_days, freq)).value_counts()
     everything = pd.period_range(
@@ -158,7 +168,7 @@ def test_generated_log_matches_a_pandas_groupby(freq: Frequency) -> None:
     expected = pandas_oracle(log, freq)
     ours = pd.DataFrame([row.model_dump() for row in aggregate(log, freq)]).set_index("period")
     assert list(ours.index) == list(expected.index)
-    for column in ["orders", "customers", "new_customers", "returning_customers"]:
+    for column in ["orders", "customers", "new_customers", "new_orders", "returning_customers"]:
         assert ours[column].tolist() == expected[column].astype(int).tolist(), column
     for column in [
         "revenue",
