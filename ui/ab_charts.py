@@ -22,19 +22,9 @@ from typing import Any
 import plotly.graph_objects as go
 
 from i18n.formats import MINUS, NOTHING, Formats
+from ui import chart_parts as parts
+from ui.chart_parts import GRID_COLOR, LINE_COLOR, TARGET_COLOR
 from ui.charts import ENGLISH, FUNNEL_COLOR
-from ui.scenario_charts import (
-    GRID_COLOR,
-    LINE_COLOR,
-    TARGET_COLOR,
-    _category_axis,
-    _layout,
-    _legend,
-    _side,
-    _value_axis,
-    _worded,
-    _x_range,
-)
 
 CURVE_COLOR = FUNNEL_COLOR
 CHOSEN_COLOR = "#E8590C"  # the effect the test is sized for
@@ -101,12 +91,14 @@ def days_curve_figure(
         _mark_chosen(figure, chosen, words.isolated(chosen_label))
     if period_days is not None:
         _mark_period(figure, period_days, words.isolated(period_label), right_to_left)
-    x_range = _x_range([float(effect) for effect in effects] or [0.0])
+    x_range = parts.padded_range([float(effect) for effect in effects] or [0.0])
     top = _curve_top(days, chosen, period_days)
-    _layout(figure, title, right_to_left, height=CURVE_HEIGHT)
+    parts.layout(figure, title, right_to_left, height=CURVE_HEIGHT)
     figure.update_layout(
         xaxis=words.lift_axis(x_range) | words.title(x_title),
-        yaxis=words.count_axis(top) | words.title(y_title) | {"side": _side(right_to_left)},
+        yaxis=words.count_axis(top)
+        | words.title(y_title)
+        | {"side": parts.reading_side(right_to_left)},
     )
     return figure
 
@@ -223,14 +215,16 @@ def lift_histogram_figure(
         )
     )
     view = [*edges, *(lift for lift, _label in marks)] or [0.0]
-    x_range = _x_range([float(value) for value in view])
+    x_range = parts.padded_range([float(value) for value in view])
     for position, (lift, label) in enumerate(marks):
         _mark_lift(figure, position, lift, words.isolated(f"{label} {words.lift(lift)}"), x_range)
     peak = float(max(counts, default=0)) or 1.0
-    _layout(figure, title, right_to_left, height=HISTOGRAM_HEIGHT)
+    parts.layout(figure, title, right_to_left, height=HISTOGRAM_HEIGHT)
     figure.update_layout(
         xaxis=words.lift_axis(x_range) | words.title(x_title),
-        yaxis=words.count_axis(peak * 1.35) | words.title(y_title) | {"side": _side(right_to_left)},
+        yaxis=words.count_axis(peak * 1.35)
+        | words.title(y_title)
+        | {"side": parts.reading_side(right_to_left)},
         bargap=0,
     )
     return figure
@@ -326,14 +320,14 @@ def intervals_figure(
     spans = [span for span in [*intervals, *(second or [])] if span is not None]
     values = [0.0, *(lift for lift in lifts if lift is not None)]
     values += [end for span in spans for end in span]
-    _layout(figure, title, right_to_left, height=140 + 70 * len(names), top=80)
-    category = _category_axis(names, right_to_left)
+    parts.layout(figure, title, right_to_left, height=140 + 70 * len(names), top=80)
+    category = parts.category_axis(names, right_to_left)
     category["range"] = [max(len(names), 1) - 0.5 + _OFFSET, -0.6]
     figure.update_layout(
-        xaxis=words.lift_axis(_x_range(values)) | {"gridcolor": GRID_COLOR},
+        xaxis=words.lift_axis(parts.padded_range(values)) | {"gridcolor": GRID_COLOR},
         yaxis=category,
         showlegend=True,
-        legend=_legend(right_to_left),
+        legend=parts.legend(right_to_left),
     )
     return figure
 
@@ -345,19 +339,19 @@ class _Words:
         self.formats, self.right_to_left = formats, right_to_left
 
     def isolated(self, text: str) -> str:
-        return _worded([text], self.right_to_left)[0]
+        return parts.worded([text], self.right_to_left)[0]
 
     def all(self, texts: Sequence[str]) -> list[str]:
-        return _worded(texts, self.right_to_left)
+        return parts.worded(texts, self.right_to_left)
 
     def lift(self, value: float) -> str:
         return signed_percent(value, self.formats)
 
     def lift_axis(self, span: tuple[float, float]) -> dict[str, Any]:
-        return _value_axis(*span, lambda value, _step: self.lift(value), self.right_to_left)
+        return parts.value_axis(*span, lambda value, _step: self.lift(value), self.right_to_left)
 
     def count_axis(self, top: float) -> dict[str, Any]:
-        return _value_axis(
+        return parts.value_axis(
             0.0, top, lambda value, _step: _whole(value, self.formats), self.right_to_left
         )
 

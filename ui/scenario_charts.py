@@ -22,42 +22,33 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import plotly.graph_objects as go
 
-from i18n.formats import MINUS, NOTHING, Formats
-from ui.charts import ENGLISH, FUNNEL_COLOR, _isolated
+from i18n.formats import NOTHING, Formats
+from ui import chart_parts as parts
+from ui.chart_parts import BETTER_COLOR, LINE_COLOR, TARGET_COLOR, WORSE_COLOR
+from ui.charts import ENGLISH, FUNNEL_COLOR
 
-Kind = Literal["money", "count", "ratio"]
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-Word = Callable[[float], str]
 
 BASE_COLOR = "#868E96"  # neutral: the plan every scenario is compared with
 SCENARIO_COLOR = FUNNEL_COLOR  # a scenario, when better or worse is not known
-BETTER_COLOR = "#2F9E44"
-WORSE_COLOR = "#E03131"
 LOW_COLOR = "#F59F00"  # a lever moved down
 HIGH_COLOR = FUNNEL_COLOR  # a lever moved up
 LOST_COLOR = "#E8590C"
 REACHED_COLOR = FUNNEL_COLOR  # trials at or above the target
 MISSED_COLOR = "#F08C00"  # trials below it
-TARGET_COLOR = "#C92A2A"
-LINE_COLOR = "#495057"
-GRID_COLOR = "#E9ECEF"
 
 HISTOGRAM_HEIGHT = 400
 CUMULATIVE_HEIGHT = 400
 MAX_CURVE_POINTS = 400
 """Points of the cumulative curve, the target and the two ends included."""
 
-_RLM = "\u200f"  # keeps a "+" or "−" on the reading side of a right-to-left number
-_TEXT_ROOM = 0.45  # share of the bars' span left beside them for the outside labels
 _LABEL_ROOM = 1.45  # the histogram's headroom for the lines' labels
-_MARGIN = {"l": 40, "r": 40, "t": 50, "b": 10}  # room for the end ticks' labels
 
 
 # --- Comparison -------------------------------------------------------------------------------
@@ -71,7 +62,7 @@ def comparison_figure(
     currency: str,
     formats: Formats = ENGLISH,
     right_to_left: bool = False,
-    kind: Kind = "money",
+    kind: parts.Kind = "money",
     base_index: int = 0,
     better_when_lower: bool | None = None,
     missing_label: str = NOTHING,
@@ -88,7 +79,7 @@ def comparison_figure(
     """
     if not 0 <= base_index < len(names):
         raise ValueError(f"base_index {base_index} is not one of the {len(names)} plans")
-    word = _word(kind, currency, formats)
+    word = parts.number_word(kind, currency, formats)
     base = values[base_index]
     labels = [
         _comparison_label(value, base, word, formats, is_base=index == base_index)
@@ -99,37 +90,37 @@ def comparison_figure(
         for index, value in enumerate(values)
     ]
     hover = [f"{name}: {label}" for name, label in zip(names, labels, strict=True)]
-    figure = go.Figure(_labelled_bars(values, colors, labels, hover, right_to_left))
+    figure = go.Figure(parts.labelled_bars(values, colors, labels, hover, right_to_left))
     for index, value in enumerate(values):
         if value is None:
             figure.add_annotation(
                 x=0,
                 y=index,
-                text=_worded([missing_label], right_to_left)[0],
+                text=parts.worded([missing_label], right_to_left)[0],
                 xanchor="left",
                 showarrow=False,
                 font={"color": LINE_COLOR},
             )
     present = [value for value in values if value is not None]
-    low, high = _bar_range(present)
-    _layout(figure, title, right_to_left, height=100 + 48 * len(names))
+    low, high = parts.bar_range(present)
+    parts.layout(figure, title, right_to_left, height=100 + 48 * len(names))
     figure.update_layout(
-        xaxis=_value_axis(low, high, _tick_word(kind, currency, formats), right_to_left),
-        yaxis=_category_axis(names, right_to_left),
+        xaxis=parts.value_axis(low, high, parts.tick_word(kind, currency, formats), right_to_left),
+        yaxis=parts.category_axis(names, right_to_left),
         bargap=0.3,
     )
     return figure
 
 
 def _comparison_label(
-    value: float | None, base: float | None, word: Word, formats: Formats, *, is_base: bool
+    value: float | None, base: float | None, word: parts.Word, formats: Formats, *, is_base: bool
 ) -> str:
     if value is None:
         return ""
     if is_base or base is None or base == 0:
         return word(value)
     difference = value - base if round(value - base, 2) != 0 else 0.0
-    return f"{word(value)} ({_signed_percent(difference / abs(base), formats)})"
+    return f"{word(value)} ({parts.signed_percent(difference / abs(base), formats)})"
 
 
 def _comparison_color(
@@ -172,41 +163,41 @@ def tornado_figure(
         (low_name, low_differences, LOW_COLOR),
         (high_name, high_differences, HIGH_COLOR),
     ):
-        texts = [_signed_money(value, currency, formats) for value in differences]
+        texts = [parts.signed_money(value, currency, formats) for value in differences]
         hover = [f"{label}<br>{name}: {text}" for label, text in zip(labels, texts, strict=True)]
         figure.add_trace(
             go.Bar(
-                name=_worded([name], right_to_left)[0],
+                name=parts.worded([name], right_to_left)[0],
                 x=list(differences),
                 y=list(range(count)),
                 orientation="h",
                 marker={"color": color},
-                text=_worded(texts, right_to_left),
+                text=parts.worded(texts, right_to_left),
                 textposition="outside",
                 cliponaxis=False,
-                hovertext=_worded(hover, right_to_left),
+                hovertext=parts.worded(hover, right_to_left),
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
     reach = max((abs(value) for value in [*low_differences, *high_differences]), default=0.0)
-    reach = (reach or 1.0) * (1 + _TEXT_ROOM)
+    reach = (reach or 1.0) * (1 + parts.TEXT_ROOM)
     figure.add_shape(
         type="line", x0=0, x1=0, xref="x", y0=0, y1=1, yref="paper", line={"color": LINE_COLOR}
     )
-    _layout(figure, title, right_to_left, height=120 + 44 * count, top=80)
+    parts.layout(figure, title, right_to_left, height=120 + 44 * count, top=80)
     figure.update_layout(
-        xaxis=_value_axis(
+        xaxis=parts.value_axis(
             -reach,
             reach,
-            lambda value, step: _signed_money(value, currency, formats, cents=step < 1),
+            lambda value, step: parts.signed_money(value, currency, formats, cents=step < 1),
             right_to_left,
         ),
-        yaxis=_category_axis(labels, right_to_left),
+        yaxis=parts.category_axis(labels, right_to_left),
         barmode="group",
         bargap=0.25,
         bargroupgap=0.05,
         showlegend=True,
-        legend=_legend(right_to_left),
+        legend=parts.legend(right_to_left),
     )
     return figure
 
@@ -226,12 +217,14 @@ def drop_off_figure(
     """The revenue lost at each stage's drop-off, in funnel order from the top."""
     texts = [formats.money(value, currency) for value in revenue_lost]
     hover = [f"{name}: {text}" for name, text in zip(stage_names, texts, strict=True)]
-    figure = go.Figure(_labelled_bars(revenue_lost, LOST_COLOR, texts, hover, right_to_left))
-    low, high = _bar_range(revenue_lost)
-    _layout(figure, title, right_to_left, height=100 + 44 * len(stage_names))
+    figure = go.Figure(parts.labelled_bars(revenue_lost, LOST_COLOR, texts, hover, right_to_left))
+    low, high = parts.bar_range(revenue_lost)
+    parts.layout(figure, title, right_to_left, height=100 + 44 * len(stage_names))
     figure.update_layout(
-        xaxis=_value_axis(low, high, _tick_word("money", currency, formats), right_to_left),
-        yaxis=_category_axis(stage_names, right_to_left),
+        xaxis=parts.value_axis(
+            low, high, parts.tick_word("money", currency, formats), right_to_left
+        ),
+        yaxis=parts.category_axis(stage_names, right_to_left),
         bargap=0.3,
     )
     return figure
@@ -275,7 +268,7 @@ def histogram_figure(
     if bins < 1:
         raise ValueError(f"bins must be at least 1, got {bins}")
     trials = _finite(revenue)
-    money = _money_word(currency, formats)
+    money = parts.money_word(currency, formats)
     share = _share_word(trials.size, formats)
     found = _histogram_bins(trials, target, bins)
     figure = go.Figure()
@@ -292,7 +285,7 @@ def histogram_figure(
                 y=counts.tolist(),
                 width=(highs - lows).tolist(),
                 marker={"color": color, "line": {"width": 0}},
-                hovertext=_worded(hover, right_to_left),
+                hovertext=parts.worded(hover, right_to_left),
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
@@ -300,20 +293,25 @@ def histogram_figure(
     if found.counts.size == 1:  # room either side of a lone bar, so it reads as a bar
         width = float(found.highs[0] - found.lows[0])
         view += [float(found.lows[0]) - 2 * width, float(found.highs[0]) + 2 * width]
-    x_range = _x_range(view)
+    x_range = parts.padded_range(view)
     lines = [(target, target_label, TARGET_COLOR, "dash")] + [
         (value, name, LINE_COLOR, "dot")
         for value, name in zip((p10, p50, p90), percentile_labels, strict=True)
     ]
     _mark_lines(figure, lines, x_range, money, right_to_left)
     peak = float(found.counts.max()) if found.counts.size else 0.0
-    _layout(figure, title, right_to_left, height=HISTOGRAM_HEIGHT)
+    parts.layout(figure, title, right_to_left, height=HISTOGRAM_HEIGHT)
     figure.update_layout(
-        xaxis=_value_axis(*x_range, _tick_word("money", currency, formats), right_to_left),
-        yaxis=_value_axis(
-            0.0, (peak or 1.0) * _LABEL_ROOM, _tick_word("count", currency, formats), right_to_left
+        xaxis=parts.value_axis(
+            *x_range, parts.tick_word("money", currency, formats), right_to_left
+        ),
+        yaxis=parts.value_axis(
+            0.0,
+            (peak or 1.0) * _LABEL_ROOM,
+            parts.tick_word("count", currency, formats),
+            right_to_left,
         )
-        | {"side": _side(right_to_left)},
+        | {"side": parts.reading_side(right_to_left)},
         bargap=0,
     )
     return figure
@@ -326,7 +324,7 @@ def _histogram_bins(trials: FloatArray, target: float, bins: int) -> _Bins:
     low, high = float(trials.min()), float(trials.max())
     edges = _edges(low, high, target, bins)
     if edges is None:  # every trial the same (or too close to tell apart): one bar
-        middle, half = (low + high) / 2, _half_width(low, high)
+        middle, half = (low + high) / 2, parts.half_width(low, high)
         return _Bins(
             np.array([middle - half]),
             np.array([middle + half]),
@@ -361,7 +359,7 @@ def _mark_lines(
     figure: go.Figure,
     lines: Sequence[tuple[float, str, str, str]],
     x_range: tuple[float, float],
-    money: Word,
+    money: parts.Word,
     right_to_left: bool,
 ) -> None:
     """Vertical lines, each labelled with its name and amount, the labels staggered."""
@@ -386,7 +384,7 @@ def _mark_lines(
             yanchor="top",
             xanchor="right" if left else "left",
             xshift=-4 if left else 4,
-            text=_worded([f"{name} {money(value)}"], right_to_left)[0],
+            text=parts.worded([f"{name} {money(value)}"], right_to_left)[0],
             showarrow=False,
             font={"color": color, "size": 12},
             bgcolor="rgba(255,255,255,0.8)",
@@ -415,7 +413,7 @@ def cumulative_figure(
     The target is marked, with the chance of reaching it.
     """
     trials = np.sort(_finite(revenue))
-    money, percent = _money_word(currency, formats), _percent_word(formats)
+    money, percent = parts.money_word(currency, formats), parts.percent_word(formats)
     xs, ys = _survival_points(trials, target)
     exact = trials.size <= MAX_CURVE_POINTS - 3
     chance = float(ys[np.searchsorted(xs, target)])
@@ -426,7 +424,7 @@ def cumulative_figure(
             y=ys.tolist(),
             mode="lines",
             line={"color": REACHED_COLOR, "width": 2, "shape": "vh" if exact else "linear"},
-            hovertext=_worded(hover, right_to_left),
+            hovertext=parts.worded(hover, right_to_left),
             hovertemplate="%{hovertext}<extra></extra>",
         )
     )
@@ -439,7 +437,7 @@ def cumulative_figure(
             hoverinfo="skip",
         )
     )
-    x_range = _x_range(xs.tolist())
+    x_range = parts.padded_range(xs.tolist())
     figure.add_shape(
         type="line",
         x0=target,
@@ -454,7 +452,7 @@ def cumulative_figure(
     figure.add_annotation(
         x=target,
         y=chance,
-        text=_worded([label], right_to_left)[0],
+        text=parts.worded([label], right_to_left)[0],
         showarrow=True,
         arrowhead=2,
         ax=-60 if target > sum(x_range) / 2 else 60,
@@ -462,12 +460,19 @@ def cumulative_figure(
         font={"color": TARGET_COLOR},
         bgcolor="rgba(255,255,255,0.85)",
     )
-    _layout(figure, title, right_to_left, height=CUMULATIVE_HEIGHT)
-    y_axis = _value_axis(-0.03, 1.08, _tick_word("percent", currency, formats), right_to_left)
+    parts.layout(figure, title, right_to_left, height=CUMULATIVE_HEIGHT)
+    y_axis = parts.value_axis(
+        -0.03, 1.08, parts.tick_word("percent", currency, formats), right_to_left
+    )
     figure.update_layout(
-        xaxis=_value_axis(*x_range, _tick_word("money", currency, formats), right_to_left),
+        xaxis=parts.value_axis(
+            *x_range, parts.tick_word("money", currency, formats), right_to_left
+        ),
         yaxis=y_axis
-        | {"side": _side(right_to_left), "title": {"text": _worded([y_label], right_to_left)[0]}},
+        | {
+            "side": parts.reading_side(right_to_left),
+            "title": {"text": parts.worded([y_label], right_to_left)[0]},
+        },
     )
     return figure
 
@@ -478,7 +483,7 @@ def _survival_points(trials: FloatArray, target: float) -> tuple[FloatArray, Flo
     if size == 0:
         return np.array([target], dtype=np.float64), np.zeros(1)
     low, high = float(trials[0]), float(trials[-1])
-    pad = 0.03 * (high - low) if high > low else _half_width(low, high)
+    pad = 0.03 * (high - low) if high > low else parts.half_width(low, high)
     # The quantiles, evenly spaced in rank: the first and last trial always among them.
     ranks = np.unique(np.linspace(0, size - 1, min(size, MAX_CURVE_POINTS - 3)).round())
     ends = np.array([low - pad, high + pad, target], dtype=np.float64)
@@ -490,185 +495,9 @@ def _survival_points(trials: FloatArray, target: float) -> tuple[FloatArray, Flo
 # --- Shared -----------------------------------------------------------------------------------
 
 
-def _layout(
-    figure: go.Figure, title: str, right_to_left: bool, *, height: int, top: int = 50
-) -> None:
-    side = _side(right_to_left)
-    figure.update_layout(
-        title={
-            "text": title,
-            "x": int(right_to_left),
-            "xanchor": side,
-            "y": 1,
-            "yanchor": "top",
-            "pad": {"t": 12},
-            "font": {"size": 15},
-        },
-        height=height,
-        margin=_MARGIN | {"t": top},
-        showlegend=False,
-        plot_bgcolor="white",
-    )
-
-
-def _legend(right_to_left: bool) -> dict[str, Any]:
-    """Across the top, on the reading side: the first entry is read first either way."""
-    return {
-        "orientation": "h",
-        "x": int(right_to_left),
-        "xanchor": _side(right_to_left),
-        "y": 1,
-        "yanchor": "bottom",
-        "traceorder": "reversed" if right_to_left else "normal",
-    }
-
-
-def _side(right_to_left: bool) -> str:
-    return "right" if right_to_left else "left"
-
-
-def _category_axis(names: Sequence[str], right_to_left: bool) -> dict[str, Any]:
-    """Names by position (a name may repeat), the first on top, on the reading side."""
-    return {
-        "tickmode": "array",
-        "tickvals": list(range(len(names))),
-        "ticktext": _worded(names, right_to_left),
-        "range": [max(len(names), 1) - 0.5, -0.5],
-        "side": _side(right_to_left),
-        "automargin": True,
-        "showgrid": False,
-        "zeroline": False,
-    }
-
-
-def _value_axis(
-    low: float,
-    high: float,
-    word: Callable[[float, float], str],
-    right_to_left: bool = False,
-) -> dict[str, Any]:
-    """A numeric axis from ``low`` to ``high`` with round ticks worded by ``word``."""
-    ticks, step = _ticks(low, high)
-    return {
-        "range": [low, high],
-        "tickmode": "array",
-        "tickvals": ticks,
-        "ticktext": _worded([word(tick, step) for tick in ticks], right_to_left),
-        "automargin": True,
-        "zeroline": False,
-        "gridcolor": GRID_COLOR,
-    }
-
-
-def _ticks(low: float, high: float, count: int = 5) -> tuple[list[float], float]:
-    """Round values (1, 2, 2.5 or 5 × 10ⁿ apart) between ``low`` and ``high``; and the step."""
-    span = high - low
-    if not (span > 0 and math.isfinite(span)):
-        return [low], 1.0
-    rough = span / count
-    magnitude = 10.0 ** math.floor(math.log10(rough))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= rough)
-    first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
-    return [k * step + 0.0 for k in range(first, last + 1)], step
-
-
-def _tick_word(kind: str, currency: str, formats: Formats) -> Callable[[float, float], str]:
-    """Tick labels: money with cents only when the ticks are less than 1 apart."""
-    if kind == "money":
-        return lambda value, step: formats.money(value, currency, cents=step < 1)
-    if kind == "percent":
-        return lambda value, step: formats.percent(value)
-    if kind == "ratio":
-        return lambda value, step: formats.ratio(value)
-    return lambda value, step: formats.count(value) if value == round(value) else ""
-
-
-def _word(kind: str, currency: str, formats: Formats) -> Word:
-    if kind == "money":
-        return _money_word(currency, formats)
-    if kind == "count":
-        return lambda value: formats.count(value)
-    if kind == "ratio":
-        return lambda value: formats.ratio(value)
-    raise ValueError(f"kind must be 'money', 'count' or 'ratio', got {kind!r}")
-
-
-def _money_word(currency: str, formats: Formats) -> Word:
-    return lambda value: formats.money(value, currency)
-
-
-def _percent_word(formats: Formats) -> Word:
-    return lambda value: formats.percent(value)
-
-
 def _share_word(trials: int, formats: Formats) -> Callable[[int], str]:
     """'1,234 (12.34%)': a count of trials and its share of them all."""
     return lambda count: f"{formats.count(count)} ({formats.percent(count / max(trials, 1))})"
-
-
-def _signed_money(
-    amount: float, currency: str, formats: Formats, *, cents: bool | None = None
-) -> str:
-    """``+$1,200``, ``−$1,200``, ``$0``: a difference, signed unless it rounds to nothing."""
-    if amount == 0 and cents is None:
-        cents = False  # "$0", not "$0.00"
-    text = formats.money(amount, currency, cents=cents)
-    if amount <= 0 or formats.money(-amount, currency, cents=cents) == text:
-        return text
-    return f"{_RLM}+{text[1:]}" if text.startswith(_RLM) else f"+{text}"
-
-
-def _signed_percent(fraction: float, formats: Formats) -> str:
-    """``+4.2%``, ``−4.2%``, ``0%``."""
-    sign = "+" if fraction > 0 else MINUS if fraction < 0 else ""
-    reading_side = _RLM if sign and formats.language != "en" else ""
-    return f"{reading_side}{sign}{formats.percent(abs(fraction))}"
-
-
-def _labelled_bars(
-    values: Sequence[float | None],
-    colors: str | Sequence[str],
-    labels: Sequence[str],
-    hover: Sequence[str],
-    right_to_left: bool,
-) -> go.Bar:
-    """Horizontal bars, one per row from the top, each labelled outside its end."""
-    return go.Bar(
-        x=list(values),
-        y=list(range(len(values))),
-        orientation="h",
-        marker={"color": colors},
-        text=_worded(labels, right_to_left),
-        textposition="outside",
-        cliponaxis=False,
-        hovertext=_worded(hover, right_to_left),
-        hovertemplate="%{hovertext}<extra></extra>",
-    )
-
-
-def _worded(texts: Sequence[str], right_to_left: bool) -> list[str]:
-    return _isolated(texts) if right_to_left else list(texts)
-
-
-def _bar_range(values: Sequence[float]) -> tuple[float, float]:
-    """From zero to the bars' ends, with room beside them for their outside labels."""
-    low, high = min([0.0, *values]), max([0.0, *values])
-    span = (high - low) or 1.0
-    return (low - _TEXT_ROOM * span if low < 0 else 0.0), (
-        high + _TEXT_ROOM * span if high > 0 or low == 0 else 0.0
-    )
-
-
-def _x_range(values: Sequence[float]) -> tuple[float, float]:
-    """The values' range with a little room either side (around a single value, more)."""
-    low, high = min(values), max(values)
-    pad = 0.03 * (high - low) if high > low else _half_width(low, high)
-    return low - pad, high + pad
-
-
-def _half_width(low: float, high: float) -> float:
-    """Half the width of the one bar drawn when every trial has (nearly) the same revenue."""
-    return max((high - low) / 2, abs(high) * 0.01, 0.5)
 
 
 def _finite(revenue: npt.ArrayLike) -> FloatArray:
