@@ -76,6 +76,12 @@ class Formats:
         text = f"{value:,.10f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:,.0f}"
         return self._digits(text)
 
+    def short_date(self, day: date) -> str:
+        """``Mar 31``; ``31 مارس``: a day on a chart's axis, the year left to the title."""
+        pattern = "MMM d" if self.language == "en" else "d MMMM"
+        return self._digits(format_date(day, pattern, locale=self.language))
+
+    # Last: below it, ``date`` in an annotation would name this method, not the type.
     def date(self, day: date) -> str:
         """``March 31, 2027``; ``31 مارس 2027`` (Gregorian, Arabic month names)."""
         pattern = "MMMM d, y" if self.language == "en" else "d MMMM y"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -44,6 +44,7 @@ from ui.ab_inputs import (
     SimulationSettings,
     arm_name,
 )
+from ui.blocks import Metric, metrics, table
 from ui.draft import stage_names
 from ui.format import count, days, joined, markdown, money, percent, period_name
 from ui.i18n import formats, right_to_left, t
@@ -222,54 +223,6 @@ def with_span(value: str, interval: tuple[float, float] | None, word: Callable[.
     return value if interval is None else f"{value} ({span(interval, word)})"
 
 
-class Figure(NamedTuple):
-    """One metric: its label, value, help and change (a rise in red: fewer is better)."""
-
-    label: str
-    value: str
-    help: str | None = None
-    delta: str | None = None
-    since: str | None = None  # what the change is from: "from 85,834"
-
-
-def _metrics(items: Sequence[Figure], key: str) -> None:
-    """A row of metrics that wraps instead of cutting a long figure short."""
-    with st.container(horizontal=True, gap="medium", key=key):
-        for item in items:
-            st.metric(
-                item.label,
-                item.value,
-                delta=item.delta,
-                delta_color="inverse",
-                delta_description=item.since,
-                help=None if item.help is None else markdown(item.help),
-                width="content",
-            )
-
-
-# A plain table (right to left) on a phone: smaller type, so more of it shows before it scrolls.
-_TABLE_STYLE = """
-<style>
-@media (max-width: 640px) {
-  [class*="st-key-abtests-table"] [data-testid="stTable"] { font-size: 0.8rem; }
-}
-</style>
-"""
-
-
-def _table(frame: pd.DataFrame, key: str) -> None:
-    """A table of words and numbers; a plain one in right-to-left pages (the grid is LTR)."""
-    if right_to_left():
-        with st.container(key="abtests-table-" + key.removeprefix(KEY)):
-            st.html(_TABLE_STYLE)
-            st.table(frame.map(markdown), hide_index=True)
-        return
-    config = {
-        name: st.column_config.TextColumn(alignment="right") for name in list(frame.columns)[1:]
-    }
-    st.dataframe(frame, hide_index=True, key=key, column_config=config, width="stretch")
-
-
 # --- Plan a test ------------------------------------------------------------------------------
 
 SUMMARY_KEY = "abtests-summary"
@@ -358,18 +311,18 @@ def planned_size(design: Design) -> SampleSize | None:
 def sizing_section(plan: Plan, design: Design, size: SampleSize) -> None:
     """The visitors and days the test needs, its warnings, the inverse, the curve, the method."""
     needed_days = _days(size, design.daily_visitors)
-    items = [Figure(t("Visitors per variant"), count(size.per_variant))]
+    items = [Metric(t("Visitors per variant"), count(size.per_variant))]
     if size.control != size.per_variant:
-        items.append(Figure(t("Visitors in control"), count(size.control)))
+        items.append(Metric(t("Visitors in control"), count(size.control)))
     items += [
-        Figure(t("Visitors in all"), count(size.total), t("All arms together.")),
-        Figure(
+        Metric(t("Visitors in all"), count(size.total), t("All arms together.")),
+        Metric(
             t("Days at this traffic"),
             count(needed_days) if needed_days is not None else "—",
             t("The visitors in all ÷ the visitors a day at this step, rounded up."),
         ),
     ]
-    _metrics(items, KEY + "size_metrics")
+    metrics(items, KEY + "size_metrics", delta_color="inverse")
     st.markdown(markdown(_design_sentence(design, size)))
     _duration_notes(plan, design, needed_days)
     if design.sequential:
@@ -476,12 +429,13 @@ def _sequential(design: Design, size: SampleSize) -> None:
     arms = size.variants + 1
     total = per_arm * arms
     needed = _whole_days(total, design.daily_visitors)
-    _metrics(
+    metrics(
         [
-            Figure(t("Always-valid: visitors per arm"), count(per_arm)),
-            Figure(t("Always-valid: days"), count(needed) if needed is not None else "—"),
+            Metric(t("Always-valid: visitors per arm"), count(per_arm)),
+            Metric(t("Always-valid: days"), count(needed) if needed is not None else "—"),
         ],
         KEY + "sequential_metrics",
+        delta_color="inverse",
     )
     st.caption(
         t(
@@ -890,7 +844,7 @@ def results_table(analysis: Analysis, settings: ReadSettings, design: Design) ->
     frame = pd.DataFrame(rows).fillna("")
     if not any(frame[t("Note")]):
         frame = frame.drop(columns=[t("Note")])
-    _table(frame, KEY + "results")
+    table(frame, KEY + "results")
     _results_notes(analysis, several=several, always_valid=bool(always_valid))
     _srm_line(analysis)
 
@@ -981,7 +935,7 @@ def bayesian_table(analysis: Analysis) -> None:
         }
         for index, result in enumerate(analysis.variants)
     ]
-    _table(pd.DataFrame(rows), KEY + "bayes")
+    table(pd.DataFrame(rows), KEY + "bayes")
     st.caption(
         t(
             "Beta(1, 1) priors: before the test every rate is taken as equally likely. The "
@@ -1026,7 +980,7 @@ def revenue_table(plan: Plan, settings: ReadSettings, confidence: float) -> None
     frame = pd.DataFrame(rows)
     if not any(frame[t("Note")]):
         frame = frame.drop(columns=[t("Note")])
-    _table(frame, KEY + "revenue")
+    table(frame, KEY + "revenue")
     st.caption(
         t(
             "Welch's t-test (unequal variances) on each visitor's revenue, {currency}, "
@@ -1149,11 +1103,11 @@ def simulation_section(design: Design, size: SampleSize, settings: SimulationSet
 
 def _simulation_metrics(result: PowerResult, size: SampleSize) -> None:
     trials = result.trials
-    items: list[Figure] = []
+    items: list[Metric] = []
     if result.relative_effect > 0 and result.power is not None:
         error = math.sqrt(result.power * (1 - result.power) / trials)
         items.append(
-            Figure(
+            Metric(
                 t("Power: the test finds the effect"),
                 percent(round(result.power, 4)),
                 t(
@@ -1164,16 +1118,16 @@ def _simulation_metrics(result: PowerResult, size: SampleSize) -> None:
             )
         )
     elif result.relative_effect < 0:
-        items.append(Figure(t("The test finds the drop"), percent(round(result.share_worse, 4))))
+        items.append(Metric(t("The test finds the drop"), percent(round(result.share_worse, 4))))
         if result.chance_of_wrong_winner is not None:
             items.append(
-                Figure(
+                Metric(
                     t("A worse variant declared the winner"),
                     percent(round(result.chance_of_wrong_winner, 4)),
                 )
             )
     items.append(
-        Figure(
+        Metric(
             t("False winner when there is no effect"),
             percent(round(result.false_winner_chance, 4)),
             t("The same test run on variants that are no better than control (A/A)."),
@@ -1181,13 +1135,13 @@ def _simulation_metrics(result: PowerResult, size: SampleSize) -> None:
     )
     if result.median_winning_lift is not None:
         items.append(
-            Figure(
+            Metric(
                 t("Median lift of the winners declared"),
                 signed(result.median_winning_lift),
                 t("Winners' lifts overstate the truth when the power is low."),
             )
         )
-    _metrics(items, KEY + "sim_metrics")
+    metrics(items, KEY + "sim_metrics", delta_color="inverse")
 
 
 def _simulation_sentence(result: PowerResult, size: SampleSize) -> str:
@@ -1346,7 +1300,7 @@ def _lift_metrics(plan: Plan, value: LiftValue) -> None:
     base, new = value.outcome.base, value.outcome.scenario
     difference = value.outcome.difference
     items = [
-        Figure(
+        Metric(
             t("{stage} the target needs", stage=plan.stages[0].name),
             count(new.required_traffic),
             t("The plan's {stage} to reach its target, with the lift.", stage=plan.stages[0].name),
@@ -1356,7 +1310,7 @@ def _lift_metrics(plan: Plan, value: LiftValue) -> None:
     ]
     if plan.acquisition_cost is not None:
         items.append(
-            Figure(
+            Metric(
                 t("Budget the target needs"),
                 money(new.required_budget, plan.currency),
                 t("The budget the plan needs to reach its target, with the lift."),
@@ -1368,13 +1322,13 @@ def _lift_metrics(plan: Plan, value: LiftValue) -> None:
             )
         )
     items.append(
-        Figure(
+        Metric(
             t("Revenue gained in {period}", period=period_name(plan.period)),
             _signed_money(value.revenue_gained, plan.currency),
             _revenue_range(value, plan.currency) or None,
         )
     )
-    _metrics(items, KEY + "lift_metrics")
+    metrics(items, KEY + "lift_metrics", delta_color="inverse")
 
 
 def _signed_count(value: float) -> str:

@@ -8,7 +8,6 @@ needs (Arabic has six).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -16,6 +15,7 @@ import streamlit as st
 from planner.benchmarks import BenchmarkMatch, BenchmarkWarning
 from planner.models import Plan
 from planner.results import Outcome, PlanResult, ProjectedStage, Projection, RequiredStage
+from ui.blocks import Metric, metrics, table
 from ui.charts import funnel_figure
 from ui.format import (
     NOTHING,
@@ -82,8 +82,8 @@ def backward(plan: Plan, result: PlanResult, warnings: Sequence[BenchmarkWarning
         _covered_by_returning(plan, result)
     else:
         st.markdown(markdown(_backward_headline(plan, result)))
-    _metrics(_headline_metrics(plan, result), key="plan.headline_metrics")
-    _metrics(_money_metrics(plan, result), key="plan.money_metrics")
+    metrics(_headline_metrics(plan, result), key="plan.headline_metrics")
+    metrics(_money_metrics(plan, result), key="plan.money_metrics")
     _revenue_check(plan, result)
     benchmark_warnings(warnings)
     if not result.covered_by_returning:
@@ -171,7 +171,7 @@ def forward(plan: Plan, projection: Projection, warnings: Sequence[BenchmarkWarn
             **words,
         )
     st.markdown(markdown(sentence))
-    _metrics(
+    metrics(
         [
             Metric(
                 t("Revenue"),
@@ -184,7 +184,7 @@ def forward(plan: Plan, projection: Projection, warnings: Sequence[BenchmarkWarn
         ],
         key="plan.headline_metrics",
     )
-    _metrics(_money_metrics(plan, projection), key="plan.money_metrics")
+    metrics(_money_metrics(plan, projection), key="plan.money_metrics")
     benchmark_warnings(warnings)
     _funnel_and_table(plan, projection.stages, t("Expected at each stage"))
 
@@ -192,29 +192,6 @@ def forward(plan: Plan, projection: Projection, warnings: Sequence[BenchmarkWarn
 def _title(plan: Plan, period_days: int) -> str:
     """The plan's name, its period and the period's length: 'Demo store · Q1 2027 (90 days)'."""
     return f"**{plan.name}** · {period_name(plan.period)} ({days(period_days)})"
-
-
-@dataclass(frozen=True)
-class Metric:
-    """One headline number: its label, its value as shown, and optional help and delta."""
-
-    label: str
-    value: str
-    help: str | None = None
-    delta: str | None = None
-
-
-def _metrics(metrics: Sequence[Metric], key: str) -> None:
-    """A row of metrics that wraps instead of cutting a long amount short ("$34,…")."""
-    with st.container(horizontal=True, gap="medium", key=key):
-        for item in metrics:
-            st.metric(
-                markdown(item.label),
-                item.value,
-                delta=item.delta,
-                help=None if item.help is None else markdown(item.help),
-                width="content",
-            )
 
 
 def _budget(plan: Plan, budget: float) -> str:
@@ -318,8 +295,8 @@ def _funnel_and_table(
         right_to_left=right_to_left(),
     )
     st.plotly_chart(figure, key="plan.funnel_chart")
-    table = stage_table(plan, stages)
-    _table(table, key="plan.stage_table", numbers=list(table.columns[1:]))
+    frame = stage_table(plan, stages)
+    table(frame, key="plan.stage_table", numbers=list(frame.columns[1:]))
 
 
 def _hover_texts(
@@ -361,21 +338,6 @@ def stage_table(
     )
 
 
-def _table(frame: pd.DataFrame, key: str, numbers: Sequence[str]) -> None:
-    """A table of words and numbers, the numbers aligned on their last digit.
-
-    The interactive grid draws left to right on a canvas and scrolls from the left, so in a
-    right-to-left page the first column to read would be the one cut off; there the table
-    is a plain one, which reads right to left like the rest of the page (its cells are
-    markdown, hence the escaping).
-    """
-    if right_to_left():
-        st.table(frame.map(markdown), hide_index=True)
-        return
-    config = {name: st.column_config.TextColumn(alignment="right") for name in numbers}
-    st.dataframe(frame, hide_index=True, key=key, column_config=config)
-
-
 def benchmark_table(plan: Plan, matches: Sequence[BenchmarkMatch]) -> None:
     """Every published range that applies to this funnel, beside the plan's own rate."""
     if not matches:
@@ -398,7 +360,7 @@ def benchmark_table(plan: Plan, matches: Sequence[BenchmarkMatch]) -> None:
         for match in matches
     ]
     numbers = (t("This plan"), t("Range"))
-    _table(pd.DataFrame(rows), key="plan.benchmark_table", numbers=numbers)
+    table(pd.DataFrame(rows), key="plan.benchmark_table", numbers=numbers)
 
 
 def summary(plan: Plan, outcome: PlanResult | Projection | None, fixes_pending: int) -> None:

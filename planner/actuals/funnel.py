@@ -113,7 +113,8 @@ def daily(actuals: FunnelActuals, first_day: int, last_day: int) -> DailyActuals
 
     def spread(values: FloatArray) -> FloatArray:
         weights = (np.asarray(values, dtype=np.float64) * per_day)[rows]
-        return np.bincount(index, weights=weights, minlength=length)[:length]
+        summed = np.bincount(index, weights=weights, minlength=length)[:length]
+        return np.asarray(summed, dtype=np.float64)
 
     covered = np.zeros(length, dtype=np.bool_)
     covered[index] = True

@@ -64,7 +64,7 @@ SHOWN: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "tabs": ((0,), ()),
     "Page": ((), ("title",)),
     "set_page_config": ((), ("page_title",)),
-    "Metric": ((0,), ("label", "help")),  # ui.results' row of metrics
+    "Metric": ((0,), ("label", "help")),  # ui.blocks' row of metrics
     "funnel_figure": ((3,), ("title",)),  # ui.charts: the chart's title
 }
 # Widgets whose options are shown as they are unless a ``format_func`` words them.

@@ -1,0 +1,74 @@
+"""Blocks every page draws the same way: a row of metrics and a table of words and numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+import streamlit as st
+
+from ui.format import markdown
+from ui.i18n import right_to_left
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One headline number: its label, its value as shown, and optional help and change."""
+
+    label: str
+    value: str
+    help: str | None = None
+    delta: str | None = None
+    since: str | None = None  # what the change is from: "from 85,834"
+
+
+def metrics(
+    items: Sequence[Metric],
+    key: str,
+    *,
+    delta_color: Literal["normal", "inverse", "off"] = "normal",
+) -> None:
+    """A row of metrics that wraps instead of cutting a long amount short ("$34,…")."""
+    with st.container(horizontal=True, gap="medium", key=key):
+        for item in items:
+            st.metric(
+                markdown(item.label),
+                item.value,
+                delta=item.delta,
+                delta_color=delta_color,
+                delta_description=item.since,
+                help=None if item.help is None else markdown(item.help),
+                width="content",
+            )
+
+
+# A plain table (right to left) on a phone: smaller type, so more of it shows before it scrolls.
+_TABLE_STYLE = """
+<style>
+@media (max-width: 640px) {
+  [class*="st-key-table-"] [data-testid="stTable"] { font-size: 0.8rem; }
+}
+</style>
+"""
+
+
+def table(frame: pd.DataFrame, key: str, numbers: Sequence[str] | None = None) -> None:
+    """A table of words and numbers, the numbers aligned on their last digit.
+
+    The numbers are every column but the first unless ``numbers`` names them.
+
+    The interactive grid draws left to right on a canvas and scrolls from the left, so in a
+    right-to-left page the first column to read would be the one cut off; there the table
+    is a plain one, which reads right to left like the rest of the page (its cells are
+    markdown, hence the escaping).
+    """
+    if right_to_left():
+        with st.container(key="table-" + key.replace(".", "-")):
+            st.html(_TABLE_STYLE)
+            st.table(frame.map(markdown), hide_index=True)
+        return
+    aligned = list(frame.columns)[1:] if numbers is None else list(numbers)
+    config = {name: st.column_config.TextColumn(alignment="right") for name in aligned}
+    st.dataframe(frame, hide_index=True, key=key, column_config=config, width="stretch")
