@@ -14,6 +14,7 @@ PAGES = [
     st.Page("pages/plan.py", title=i18n.t("Plan"), icon=":material/target:", default=True),
     st.Page("pages/scenarios.py", title=i18n.t("Scenarios"), icon=":material/alt_route:"),
     st.Page("pages/abtests.py", title=i18n.t("A/B tests"), icon=":material/science:"),
+    st.Page("pages/actuals.py", title=i18n.t("Actuals"), icon=":material/monitoring:"),
     st.Page("pages/plans.py", title=i18n.t("Plans"), icon=":material/folder_open:"),
     st.Page(
         "pages/shared.py",

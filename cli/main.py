@@ -25,6 +25,7 @@ from typing import Any, NoReturn, TextIO
 from cli.ab import add_ab_command
 from cli.actuals import add_actuals_command
 from cli.plans import Rendered, add_plans_command, store_error_line
+from cli.review import add_review_command
 from cli.scenarios import add_scenarios_command
 from cli.simulate import add_simulate_command
 from i18n.catalogue import translate
@@ -269,6 +270,7 @@ def _parser() -> argparse.ArgumentParser:
     add_scenarios_command(commands, [language])
     add_ab_command(commands, [language])
     add_actuals_command(commands, [language])
+    add_review_command(commands, [language])
     return parser
 
 

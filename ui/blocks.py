@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -54,21 +54,48 @@ _TABLE_STYLE = """
 """
 
 
-def table(frame: pd.DataFrame, key: str, numbers: Sequence[str] | None = None) -> None:
+def table(
+    frame: pd.DataFrame,
+    key: str,
+    numbers: Sequence[str] | None = None,
+    *,
+    colors: Mapping[str, Sequence[str | None]] | None = None,
+) -> None:
     """A table of words and numbers, the numbers aligned on their last digit.
 
-    The numbers are every column but the first unless ``numbers`` names them.
+    The numbers are every column but the first unless ``numbers`` names them. ``colors``
+    gives some columns a colour per row (a name markdown knows: green, orange, red; None
+    leaves the cell as it is), for a status a reader should see at a glance.
 
     The interactive grid draws left to right on a canvas and scrolls from the left, so in a
     right-to-left page the first column to read would be the one cut off; there the table
     is a plain one, which reads right to left like the rest of the page (its cells are
     markdown, hence the escaping).
     """
+    colors = colors or {}
     if right_to_left():
+        cells = frame.map(markdown)
+        for column, shades in colors.items():
+            cells[column] = [
+                f":{shade}[{cell}]" if shade else cell
+                for cell, shade in zip(cells[column], shades, strict=True)
+            ]
         with st.container(key="table-" + key.replace(".", "-")):
             st.html(_TABLE_STYLE)
-            st.table(frame.map(markdown), hide_index=True)
+            st.table(cells, hide_index=True)
         return
     aligned = list(frame.columns)[1:] if numbers is None else list(numbers)
     config = {name: st.column_config.TextColumn(alignment="right") for name in aligned}
-    st.dataframe(frame, hide_index=True, key=key, column_config=config, width="stretch")
+    shown: Any = frame
+    for column, shades in colors.items():
+        styler = shown if not isinstance(shown, pd.DataFrame) else frame.style
+        shown = styler.apply(lambda _cells, shades=shades: _css(shades), subset=[column])
+    st.dataframe(shown, hide_index=True, key=key, column_config=config, width="stretch")
+
+
+_CSS_COLORS = {"green": "#2B8A3E", "orange": "#D9480F", "red": "#C92A2A"}
+
+
+def _css(shades: Sequence[str | None]) -> list[str]:
+    """The cells' CSS for a column's shades (an empty style where there is none)."""
+    return [f"color: {_CSS_COLORS[shade]}; font-weight: 600" if shade else "" for shade in shades]

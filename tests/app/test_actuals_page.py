@@ -1,0 +1,138 @@
+"""The Actuals page under AppTest: results in, the KPIs, the review, bad files, typed weeks.
+
+The page's numbers are the domain's (tested in tests/unit); here: that a file read gives the
+review its figures, that a bad file leaves the results already read in place with a message
+naming the problem, that typed weekly results are results too, and that nothing raises in
+English or in Arabic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = "pages/actuals.py"
+UPLOAD = "actuals.upload"
+
+
+def funnel_csv(days: int = 45, seed: int = 7) -> bytes:
+    """Daily results for the demo plan (Q1 2027), checkout converting below plan."""
+    rng = np.random.default_rng(seed)
+    lines = ["Date,Sessions,Product views,Add to cart,Checkout,Purchase,Revenue,Orders,Spend"]
+    for index in range(days):
+        day = date(2027, 1, 1) + timedelta(days=index)
+        sessions = rng.poisson(950)
+        views = rng.binomial(sessions, 0.5)
+        carts = rng.binomial(views, 0.12)
+        checkouts = rng.binomial(carts, 0.42)
+        purchases = rng.binomial(checkouts, 0.6)
+        revenue = round(float(rng.gamma(4, 15, purchases).sum()) + 300, 2)
+        spend = round(sessions * 0.4, 2)
+        lines.append(
+            f"{day.isoformat()},{sessions},{views},{carts},{checkouts},{purchases},"
+            f"{revenue},{purchases},{spend}"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def order_csv() -> bytes:
+    """A small order log: two customers in January, one returning in February."""
+    return (
+        "Order ID,Created at,Email,Total,Status\n"
+        "1001,2027-01-04,a@x.com,100.00,paid\n"
+        "1002,2027-01-05,b@x.com,50.00,paid\n"
+        "1003,2027-01-20,A@x.com ,30.00,paid\n"
+        "1004,2027-02-02,a@x.com,40.00,refunded\n"
+    ).encode()
+
+
+@pytest.fixture
+def actuals_page(open_app: Callable[..., AppTest]) -> Callable[..., AppTest]:
+    def opened(**query: str) -> AppTest:
+        app = open_app(**query)
+        return app.switch_page(PAGE).run()
+
+    return opened
+
+
+def upload(app: AppTest, name: str, data: bytes) -> AppTest:
+    return app.file_uploader(key=UPLOAD).set_value((name, data, "text/csv")).run()
+
+
+def metric(app: AppTest, label: str) -> str:
+    found = [item.value for item in app.metric if item.label == label]
+    assert found, f"no metric {label!r} among {[item.label for item in app.metric]}"
+    return str(found[0])
+
+
+def test_an_empty_page_says_what_to_bring(actuals_page: Callable[..., AppTest]) -> None:
+    app = actuals_page()
+    assert not app.exception
+    assert any("Upload an order export" in item.value for item in app.info)
+
+
+def test_a_funnel_file_gives_the_review_its_figures(actuals_page: Callable[..., AppTest]) -> None:
+    app = upload(actuals_page(), "funnel.csv", funnel_csv())
+    assert not app.exception
+    assert not app.error
+    assert metric(app, "Revenue to date").startswith("$")
+    assert metric(app, "Attainment").endswith("%")
+    assert any("45 rows read" in item.value for item in app.caption)
+    why = [item.value for item in app.markdown if "cost you" in item.value]
+    assert why and why[0].startswith("Conversion to 'Checkout' cost you"), why
+    assert app.date_input(key="actuals.as_of").value == date(2027, 2, 14)
+
+
+def test_an_earlier_review_date_pro_rates_the_plan(actuals_page: Callable[..., AppTest]) -> None:
+    """Demo plan: $120,000 over 90 days; as of January 9 (9 days) $12,000 is planned."""
+    app = upload(actuals_page(), "funnel.csv", funnel_csv())
+    app = app.date_input(key="actuals.as_of").set_value(date(2027, 1, 9)).run()
+    assert not app.exception
+    revenue = next(item for item in app.metric if item.label == "Revenue to date")
+    assert "$12,000" in str(revenue.help)
+
+
+def test_a_bad_file_keeps_the_results_already_read(actuals_page: Callable[..., AppTest]) -> None:
+    app = upload(actuals_page(), "funnel.csv", funnel_csv())
+    before = metric(app, "Revenue to date")
+    app = upload(app, "junk.csv", b"\x00\x01\x02garbage\xff\xfe")
+    assert not app.exception
+    errors = " ".join(item.value for item in app.error)
+    assert "'junk.csv' can't be read" in errors
+    assert any("Still showing 'funnel.csv'" in item.value for item in app.info)
+    assert metric(app, "Revenue to date") == before
+
+
+def test_an_order_log_is_recognised_and_read(actuals_page: Callable[..., AppTest]) -> None:
+    app = upload(actuals_page(), "orders.csv", order_csv())
+    assert not app.exception, app.exception
+    assert app.radio(key="actuals.kind").value == "orders"
+    assert metric(app, "Orders") == "3"
+    assert metric(app, "Customers") == "2"
+
+
+def test_typed_weeks_are_results(actuals_page: Callable[..., AppTest]) -> None:
+    """Two weeks typed (seeded as the editor would leave them): the review runs on them."""
+    app = actuals_page()
+    app = app.segmented_control(key="actuals.source").set_value("typed").run()
+    app.session_state["actuals.entry.weeks"] = {
+        "2027-01-04": {"stage:0": 6000.0, "stage:4": 100.0, "revenue": 9000.0},
+        "2027-01-11": {"stage:0": 6500.0, "stage:4": 110.0, "revenue": 9900.0},
+    }
+    app = app.run()
+    assert not app.exception
+    assert metric(app, "Revenue to date") == "$18,900"
+    # Sessions and Purchase typed for both weeks; the stages between were never typed.
+    notes = " ".join(item.value for item in app.caption)
+    assert "no count for 'Product views'" in notes
+
+
+def test_arabic_page_reviews_without_errors(actuals_page: Callable[..., AppTest]) -> None:
+    app = upload(actuals_page(lang="ar"), "funnel.csv", funnel_csv())
+    assert not app.exception
+    assert not app.error
+    assert len(app.metric) >= 8
