@@ -81,7 +81,6 @@ if worked is not None:
         review_views.why_section(worked, plan)
     with forecast_tab:
         review_views.forecast_section(worked)
-        review_views.pacing_chart(worked, key="forecast")
     with catch_up_tab:
         review_views.catch_up_section(worked, plan)
     with export_tab:

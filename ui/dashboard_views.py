@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -390,7 +391,7 @@ def _downloads(board: Dashboard, plan: Plan) -> None:
     with left:
         st.download_button(
             t("Download the KPIs (CSV)"),
-            data=table_csv(header, rows),
+            data=partial(table_csv, header, rows),
             file_name=f"{name}.csv",
             mime="text/csv",
             key=KEY + "csv",
@@ -399,7 +400,7 @@ def _downloads(board: Dashboard, plan: Plan) -> None:
     with right:
         st.download_button(
             t("Download the KPIs (Excel)"),
-            data=tables_workbook(sheets, right_to_left=right_to_left()),
+            data=partial(tables_workbook, sheets, right_to_left=right_to_left()),
             file_name=f"{name}.xlsx",
             mime=XLSX,
             key=KEY + "xlsx",

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from files.review_export import Words
+from i18n.formats import Formats
 from planner.models import Plan
 from planner.review.attribution import (
     ORDER_VALUE,
@@ -221,7 +223,7 @@ def _signed_points(fraction: float) -> str:
     return f"+{points}" if fraction > 0 else f"−{points}"
 
 
-def pacing_chart(review: Review, key: str = "pace") -> None:
+def pacing_chart(review: Review) -> None:
     """Cumulative revenue: plan, actual to date, forecast band, target."""
     points = review.pacing
     if not points:
@@ -253,7 +255,7 @@ def pacing_chart(review: Review, key: str = "pace") -> None:
         formats=formats(),
         right_to_left=right_to_left(),
     )
-    st.plotly_chart(figure, key=f"{KEY}pacing_chart.{key}", config=PLOTLY_CONFIG)
+    st.plotly_chart(figure, key=KEY + "pacing_chart", config=PLOTLY_CONFIG)
 
 
 def _target_of(review: Review) -> float:
@@ -380,6 +382,7 @@ def forecast_section(review: Review) -> None:
             seed=str(result.seed),
         )
     )
+    st.caption(t("The band after the review date on the Plan vs actual chart is this forecast."))
 
 
 # --- Catch-up ---------------------------------------------------------------------------------
@@ -461,8 +464,6 @@ def _lever_word(lever: str, stages: set[str], currency: str) -> Callable[[float 
 
 def export_section(review: Review, plan: Plan, imported: Any) -> None:
     """The review as one Excel workbook and as a printable page."""
-    from files.review_export import review_html, review_workbook
-
     st.markdown(
         markdown(
             t(
@@ -477,7 +478,7 @@ def export_section(review: Review, plan: Plan, imported: Any) -> None:
     with left:
         st.download_button(
             t("Download the review (Excel)"),
-            data=review_workbook(plan, review, formats(), daily=_daily_rows(review, imported)),
+            data=partial(_workbook, plan, review, formats(), imported),
             file_name=f"{name}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=KEY + "review_xlsx",
@@ -486,13 +487,27 @@ def export_section(review: Review, plan: Plan, imported: Any) -> None:
     with right:
         st.download_button(
             t("Download the review (printable page)"),
-            data=review_html(plan, review, formats()).encode("utf-8"),
+            data=partial(_page, plan, review, formats()),
             file_name=f"{name}.html",
             mime="text/html",
             key=KEY + "review_html",
             icon=":material/print:",
         )
     st.caption(t("Open the printable page in a browser and print it, or save it as a PDF."))
+
+
+def _workbook(plan: Plan, review: Review, shown: Formats, imported: Any) -> bytes:
+    """The review workbook, made when the button is clicked (not on every rerun)."""
+    from files.review_export import review_workbook
+
+    return review_workbook(plan, review, shown, daily=_daily_rows(review, imported))
+
+
+def _page(plan: Plan, review: Review, shown: Formats) -> bytes:
+    """The printable review page, made when the button is clicked."""
+    from files.review_export import review_html
+
+    return review_html(plan, review, shown).encode("utf-8")
 
 
 def _daily_rows(review: Review, imported: Any) -> list[tuple[Any, dict[str, float | None]]]:
