@@ -327,7 +327,7 @@ def _breakdowns(title: str, groups: Sequence[BreakdownRow], currency: str, key: 
         {
             t("Name"): group.name,
             t("Revenue"): money(group.revenue, currency),
-            t("Share"): percent(group.revenue_share),
+            t("Share of revenue"): percent(group.revenue_share),
             t("Orders"): count(group.orders),
             t("Customers"): count(group.customers),
             t("New customers"): count(group.new_customers),
@@ -358,7 +358,7 @@ def _group_rows(groups: Sequence[BreakdownRow]) -> tuple[list[str], list[list[An
     header = [
         t("Name"),
         t("Revenue"),
-        t("Share"),
+        t("Share of revenue"),
         t("Orders"),
         t("Customers"),
         t("New customers"),

@@ -443,7 +443,7 @@ def _lever_row(lever: LeverNeed, plan: Plan, currency: str) -> dict[str, str]:
         t("Change"): said.lever(lever.lever),
         t("Now"): shown(lever.current),
         t("Needed"): shown(lever.needed),
-        t("By"): _signed_percent(lever.change),
+        t("Change by"): _signed_percent(lever.change),
         t("Possible"): said.possible(lever),
     }
 
