@@ -27,7 +27,7 @@ import streamlit as st
 
 from planner.actuals.funnel import FunnelActuals, Measure
 from planner.models import Plan
-from ui.format import day
+from ui.format import count, day
 from ui.i18n import t
 
 KEY = "actuals.entry."
@@ -140,7 +140,7 @@ def entry_table(plan: Plan, stage_ids: list[str]) -> Entered:
 def _week_label(week: Week) -> str:
     if week.days == 7:
         return t("Week of {day}", day=day(week.start))
-    return t("{day} ({days} days)", day=day(week.start), days=week.days)
+    return t("{day} ({days} days)", day=day(week.start), days=count(week.days))
 
 
 def _apply_edits(weeks: list[Week], columns: list[Column]) -> None:

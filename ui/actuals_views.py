@@ -25,7 +25,7 @@ from ui import actuals_entry, actuals_import
 from ui.actuals_import import Imported, covered_days
 from ui.draft import STAGE_IDS
 from ui.format import count, day, joined, markdown
-from ui.i18n import formats, t
+from ui.i18n import formats, language, t
 from ui.messages import describe
 
 KEY = "actuals."
@@ -79,12 +79,18 @@ def read_summary(imported: Imported) -> None:
         parts.append(t("{first} to {last}", first=day(span[0]), last=day(span[1])))
     missing = summary.get("stages_missing") or ()
     if missing:
-        parts.append(t("no column for {stages}", stages=joined([f"'{s}'" for s in missing])))
-    st.caption(markdown(t("'{file}': {parts}.", file=imported.name, parts="; ".join(parts))))
+        quoted = [t("'{name}'", name=stage) for stage in missing]
+        parts.append(t("no column for {stages}", stages=joined(quoted)))
+    st.caption(markdown(t("'{file}': {parts}.", file=imported.name, parts=_clauses(parts))))
     rows = summary.get("skipped") or ()
     if rows:
         with st.expander(t("Skipped rows ({count})", count=count(skipped))):
             st.table([{t("Row"): count(row["row"]), t("Why"): _skip_reason(row)} for row in rows])
+
+
+def _clauses(parts: list[str]) -> str:
+    """Clauses of one sentence: "a; b; c", in Arabic with the Arabic semicolon."""
+    return ("؛ " if language() == "ar" else "; ").join(parts)
 
 
 def _skip_reason(row: dict[str, Any]) -> str:

@@ -27,7 +27,7 @@ from planner.models import Plan
 from ui import review_charts as charts
 from ui.actuals_import import Imported, covered_days
 from ui.blocks import Metric, metrics, table
-from ui.format import NOTHING, count, day, markdown, money, percent
+from ui.format import NOTHING, count, day, delta, markdown, money, percent, signed_percent
 from ui.i18n import formats, right_to_left, t
 from ui.messages import describe
 
@@ -89,14 +89,6 @@ def _shown(kind: str, currency: str) -> Callable[[float | None], str]:
     if kind == "percent":
         return percent
     return count
-
-
-def _signed_percent(fraction: float | None, *, minus: str = "−") -> str | None:
-    """``+4.2%``, ``−4.2%``; a metric's change takes an ASCII "-" (Streamlit reads it)."""
-    if fraction is None:
-        return None
-    text = percent(abs(fraction))
-    return f"+{text}" if fraction > 0 else (f"{minus}{text}" if fraction < 0 else text)
 
 
 def dashboard_section(plan: Plan, imported: Imported) -> None:
@@ -216,8 +208,8 @@ def _headline(totals: KpiPeriod, currency: str) -> None:
                 t(label),
                 _shown(kind, currency)(value),
                 delta=None
-                if change is None
-                else _signed_percent(change.previous_change, minus="-"),
+                if change is None or change.previous_change is None
+                else delta(percent(abs(change.previous_change)), change.previous_change),
                 since=t("vs the days before")
                 if change and change.previous_change is not None
                 else None,
@@ -291,11 +283,11 @@ def _period_rows(board: Dashboard, currency: str) -> list[dict[str, str]]:
             label, kind = KPIS[kpi]
             line[t(label)] = _shown(kind, currency)(getattr(row, kpi))
         revenue = row.changes.get("revenue")
-        line[t("Revenue vs previous")] = (
-            _signed_percent(None if revenue is None else revenue.previous_change) or NOTHING
+        line[t("Revenue vs previous")] = signed_percent(
+            None if revenue is None else revenue.previous_change
         )
-        line[t("Revenue vs a year earlier")] = (
-            _signed_percent(None if revenue is None else revenue.last_year_change) or NOTHING
+        line[t("Revenue vs a year earlier")] = signed_percent(
+            None if revenue is None else revenue.last_year_change
         )
         rows.append(line)
     return rows

@@ -26,6 +26,7 @@ NOTHING = "—"
 # Left-to-right mark: keeps a currency symbol that ends in a neutral character whole inside
 # right-to-left text (without it "US$" after an amount reads "$US").
 _LRM = "\u200e"
+_RLM = "\u200f"
 # A "$" that no digit follows could close a LaTeX span in Streamlit's markdown ("34 US$ … 5
 # US$" would turn into a formula); "$12" can't, so English text is left as it is.
 _MATH_DOLLAR = re.compile(r"(?<!\\)\$(?!\d)")
@@ -125,6 +126,40 @@ def joined(parts: list[str]) -> str:
     Arabic takes its comma: a "·" beside Arabic-Indic digits reads as a zero.
     """
     return ("، " if language() == "ar" else " · ").join(parts)
+
+
+def signed_money(amount: float | None, currency: str) -> str:
+    """A difference in money: ``+$1,200``, ``−$1,200``, ``$0``; the sign read first in Arabic."""
+    if amount is None:
+        return NOTHING
+    return _signed(money(abs(amount), currency), amount, round(amount, 2) == 0)
+
+
+def signed_percent(fraction: float | None) -> str:
+    """A relative change: ``+4.2%``, ``−4.2%``, ``0%``."""
+    if fraction is None:
+        return NOTHING
+    return _signed(percent(abs(fraction)), fraction, round(fraction, 4) == 0)
+
+
+def signed_count(value: float | None) -> str:
+    """A difference in a count: ``+1,200``, ``−1,200``, ``0``."""
+    if value is None:
+        return NOTHING
+    return _signed(count(abs(value)), value, round(value) == 0)
+
+
+def delta(text: str, value: float) -> str:
+    """A metric's change: Streamlit reads its direction from a leading ASCII "-"."""
+    return f"-{text}" if value < 0 else f"+{text}"
+
+
+def _signed(text: str, value: float, is_zero: bool) -> str:
+    """``text`` (an absolute amount) with its sign, read first in Arabic too (a mark)."""
+    if is_zero:
+        return text
+    sign = "+" if value > 0 else "−"
+    return f"{_RLM if right_to_left() else ''}{sign}{text}"
 
 
 def say(phrase: Phrase) -> str:

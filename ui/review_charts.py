@@ -116,11 +116,12 @@ def pacing_figure(
     )
     if as_of in days:
         figure.add_vline(x=days.index(as_of), line={"color": LINE_COLOR, "width": 1, "dash": "dot"})
-    parts.layout(figure, words.title, right_to_left, height=PACING_HEIGHT, top=80)
+    parts.layout(figure, words.title, right_to_left, height=PACING_HEIGHT, top=50)
     tops = [target, *planned, *(value for _, value in seen), *(v[2] for _, v in band)]
     figure.update_layout(
         showlegend=True,
-        legend=parts.legend(right_to_left),
+        # Below the plot: four entries wrap to several rows on a phone, over the title.
+        legend=parts.legend(right_to_left) | {"y": -0.12, "yanchor": "top"},
         xaxis=_date_axis(days, formats, right_to_left),
         yaxis=parts.value_axis(
             0.0, max(tops) * 1.08 or 1.0, parts.tick_word("money", currency, formats), right_to_left

@@ -30,7 +30,18 @@ from planner.review.pacing import MeasureVariance, StageVariance
 from planner.review.review import Review
 from ui import review_charts as charts
 from ui.blocks import Metric, metrics, table
-from ui.format import NOTHING, count, day, markdown, money, percent
+from ui.format import (
+    NOTHING,
+    count,
+    day,
+    delta,
+    markdown,
+    money,
+    percent,
+    signed_count,
+    signed_money,
+    signed_percent,
+)
 from ui.i18n import formats, language, right_to_left, t
 
 KEY = "actuals."
@@ -50,28 +61,8 @@ def words(plan: Plan) -> Words:
     return Words(plan, formats())
 
 
-def _signed_money(amount: float | None, currency: str) -> str:
-    if amount is None:
-        return NOTHING
-    text = money(abs(amount), currency)
-    if round(amount, 2) == 0:
-        return text
-    return f"+{text}" if amount > 0 else f"−{text}"
-
-
 def _delta_money(amount: float, currency: str) -> str:
-    """A metric's change: Streamlit reads the direction from a leading ASCII "-"."""
-    text = money(abs(amount), currency)
-    return f"-{text}" if round(amount, 2) < 0 else f"+{text}"
-
-
-def _signed_percent(fraction: float | None) -> str:
-    if fraction is None:
-        return NOTHING
-    text = percent(abs(fraction))
-    if round(fraction, 4) == 0:
-        return text
-    return f"+{text}" if fraction > 0 else f"−{text}"
+    return delta(money(abs(amount), currency), round(amount, 2))
 
 
 def _amount(value: float | None, measure: str, currency: str) -> str:
@@ -160,10 +151,10 @@ def _measure_row(item: MeasureVariance, currency: str, said: Words) -> dict[str,
         t("Measure"): said.measure(item.measure),
         t("Planned to date"): _amount(item.planned_to_date, item.measure, currency),
         t("Actual"): _amount(item.actual_to_date, item.measure, currency),
-        t("Variance"): _signed_money(item.variance, currency)
+        t("Variance"): signed_money(item.variance, currency)
         if money_like
-        else _signed_count(item.variance),
-        t("Variance %"): _signed_percent(item.variance_pct),
+        else signed_count(item.variance),
+        t("Variance %"): signed_percent(item.variance_pct),
         t("Attainment"): percent(item.attainment),
         t("Status"): said.status(item.status) or NOTHING,
     }
@@ -174,20 +165,11 @@ def _stage_row(item: StageVariance, said: Words) -> dict[str, str]:
         t("Measure"): item.name,
         t("Planned to date"): count(item.planned_to_date),
         t("Actual"): count(item.actual_to_date),
-        t("Variance"): _signed_count(item.variance),
-        t("Variance %"): _signed_percent(item.variance_pct),
+        t("Variance"): signed_count(item.variance),
+        t("Variance %"): signed_percent(item.variance_pct),
         t("Attainment"): percent(item.attainment),
         t("Status"): said.status(item.status) or NOTHING,
     }
-
-
-def _signed_count(value: float | None) -> str:
-    if value is None:
-        return NOTHING
-    text = count(abs(value))
-    if round(value) == 0:
-        return text
-    return f"+{text}" if value > 0 else f"−{text}"
 
 
 def conversion_table(review: Review) -> None:
@@ -300,11 +282,12 @@ def why_sentence(review: Review, plan: Plan) -> str:
         parts.append(t("{driver} was on plan", driver=names[on_plan[0].driver]))
     elif on_plan:
         listed = [names[part.driver] for part in on_plan]
-        both = t("{first} and {last}", first=", ".join(listed[:-1]), last=listed[-1])
+        comma = "، " if language() == "ar" else ", "
+        both = t("{first} and {last}", first=comma.join(listed[:-1]), last=listed[-1])
         parts.append(t("{drivers} were on plan", drivers=both))
     if not parts:
         return t("Revenue is on plan.")
-    sentence = t("{parts}.", parts="; ".join(parts))
+    sentence = t("{parts}.", parts=("؛ " if language() == "ar" else "; ").join(parts))
     return sentence[:1].upper() + sentence[1:]
 
 
@@ -338,13 +321,13 @@ def why_section(review: Review, plan: Plan) -> None:
     )
     st.plotly_chart(figure, key=KEY + "why_chart", config=PLOTLY_CONFIG)
     rows = [
-        {t("Driver"): name, t("Part of the gap"): _signed_money(part.amount, review.currency)}
+        {t("Driver"): name, t("Part of the gap"): signed_money(part.amount, review.currency)}
         for name, part in zip(names, review.attribution, strict=True)
     ]
     rows.append(
         {
             t("Driver"): t("Revenue gap to date"),
-            t("Part of the gap"): _signed_money(review.revenue_gap, review.currency),
+            t("Part of the gap"): signed_money(review.revenue_gap, review.currency),
         }
     )
     table(pd.DataFrame(rows), KEY + "why_table")
@@ -443,7 +426,7 @@ def _lever_row(lever: LeverNeed, plan: Plan, currency: str) -> dict[str, str]:
         t("Change"): said.lever(lever.lever),
         t("Now"): shown(lever.current),
         t("Needed"): shown(lever.needed),
-        t("Change by"): _signed_percent(lever.change),
+        t("Change by"): signed_percent(lever.change),
         t("Possible"): said.possible(lever),
     }
 
