@@ -13,6 +13,12 @@ the days covered. Cancelled, voided and refunded orders are left out and counted
 ``--timezone`` is the store's (dates with an offset are moved to it before their day is
 taken). Problems are reported as the other commands report them: one line per field on
 stderr, exit status 2.
+
+Instead of a file, ``--database URL`` with ``--table T`` or ``--query SQL`` reads the orders
+from a SQLite or PostgreSQL database, aggregated inside it (``storage.order_source``): the
+date, amount and customer columns must then be named. The JSON is the file form's, with a
+``source`` (the table's name, or ``query``) in place of what the file reading did; the URL
+and its password are never printed.
 """
 
 from __future__ import annotations
@@ -22,10 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from i18n.formats import Formats
-from planner.errors import FILE, FieldProblem, PlanInvalid
+from planner.errors import FILE, REQUIRED, FieldProblem, PlanInvalid
 
 MAX_ORDER_FILE_BYTES = 200 * 1024 * 1024
 FREQUENCIES = ("day", "week", "month", "quarter")
+_ROLES = ("date", "amount", "customer", "order", "status")
 
 
 def add_actuals_command(
@@ -35,9 +42,14 @@ def add_actuals_command(
     command = commands.add_parser(
         "actuals", help="an order log aggregated per day, week, month or quarter", parents=parents
     )
-    command.add_argument("file", type=Path, help="order log (CSV)")
+    origin = command.add_mutually_exclusive_group(required=True)
+    origin.add_argument("file", type=Path, nargs="?", help="order log (CSV)")
+    origin.add_argument("--database", metavar="URL", help="SQLAlchemy URL of the store's database")
+    relation = command.add_mutually_exclusive_group()
+    relation.add_argument("--table", help="with --database: the orders table")
+    relation.add_argument("--query", metavar="SQL", help="with --database: one SELECT")
     command.add_argument("--freq", choices=FREQUENCIES, default="month", help="period (month)")
-    for role in ("date", "amount", "customer", "order", "status"):
+    for role in _ROLES:
         command.add_argument(f"--{role}-column", metavar="HEADER", help=f"the {role} column")
     order = command.add_mutually_exclusive_group()
     order.add_argument(
@@ -50,6 +62,11 @@ def add_actuals_command(
 
 def actuals(args: argparse.Namespace, _formats: Formats) -> dict[str, Any]:
     """Read the order log, aggregate it, return the JSON to print."""
+    if args.database is not None:
+        return _database_actuals(args)
+    if args.table is not None or args.query is not None:
+        problem = FieldProblem("database", "required", REQUIRED)  # --table/--query read it
+        raise PlanInvalid([problem])
     from files.orders import read_order_csv
     from planner.actuals.kpis import aggregate
 
@@ -68,6 +85,32 @@ def actuals(args: argparse.Namespace, _formats: Formats) -> dict[str, Any]:
     return {
         "file": args.file.name,
         **summary,
+        "frequency": args.freq,
+        "periods": [period.model_dump(mode="json") for period in periods],
+    }
+
+
+def _database_actuals(args: argparse.Namespace) -> dict[str, Any]:
+    """The orders aggregated inside the database; nothing about the URL is printed."""
+    from storage.order_source import aggregate_in_database, order_source
+
+    source = order_source(
+        url=args.database,
+        table=args.table,
+        query=args.query,
+        date_column=args.date_column,
+        amount_column=args.amount_column,
+        customer_column=args.customer_column,
+        order_column=args.order_column,
+        status_column=args.status_column,
+        timezone=args.timezone,
+    )
+    periods = aggregate_in_database(source, args.freq)
+    columns = source.model_dump(include={f"{role}_column" for role in _ROLES})
+    return {
+        "source": source.name,
+        **columns,
+        "timezone": source.timezone,
         "frequency": args.freq,
         "periods": [period.model_dump(mode="json") for period in periods],
     }

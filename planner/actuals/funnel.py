@@ -13,14 +13,14 @@ An order log becomes funnel actuals with only that last stage known (``from_orde
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
 
-from planner.actuals.kpis import aggregate
+from planner.actuals.kpis import PeriodActuals, aggregate
 from planner.actuals.orders import FloatArray, IntArray, OrderLog
 
 Measure = Literal[
@@ -133,7 +133,15 @@ def from_orders(log: OrderLog, last_stage: str) -> FunnelActuals:
     that starts on the plan's first day counts every earlier customer as new; read the
     store's full history to avoid that.
     """
-    periods = aggregate(log, "day")
+    return from_daily_periods(aggregate(log, "day"), last_stage)
+
+
+def from_daily_periods(periods: Sequence[PeriodActuals], last_stage: str) -> FunnelActuals:
+    """Daily funnel actuals from per-day KPIs (``aggregate(log, "day")``, or a database's).
+
+    The last stage is each day's new customers; the measures are the day's revenue, orders
+    and their split between new and returning customers.
+    """
     starts = np.array(
         [period.start.toordinal() - _EPOCH_ORDINAL for period in periods], dtype=np.int64
     )

@@ -142,3 +142,133 @@ def test_the_day_order_of_an_ambiguous_file_can_be_given(tmp_path: Path) -> None
 
     assert day_first["first_day"] == "2027-02-01"
     assert month_first["first_day"] == "2027-01-02"
+
+
+# --- Orders read from a database (``--database``) ---------------------------------------------
+
+DATABASE_COLUMNS = (
+    "--date-column",
+    "Created At",
+    "--amount-column",
+    "total",
+    "--customer-column",
+    "email",
+    "--order-column",
+    "id",
+    "--status-column",
+    "status",
+)
+
+
+def shop_database(tmp_path: Path) -> str:
+    """The orders of ``LOG`` in a SQLite table ``orders`` (a column name with a space)."""
+    import sqlite3
+
+    path = tmp_path / "shop.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            'CREATE TABLE orders (id INTEGER, "Created At" TEXT, email TEXT, total REAL, status)'
+        )
+        connection.executemany(
+            "INSERT INTO orders VALUES (?, ?, ?, ?, ?)",
+            [
+                (1001, "2027-01-05", "a@x.com", 120.0, "paid"),
+                (1002, "2027-01-20", "b@x.com", 80.0, "paid"),
+                (1003, "2027-02-02", " A@X.com ", 60.0, "paid"),
+                (1004, "2027-02-10", "c@x.com", 40.0, "refunded"),
+            ],
+        )
+    connection.close()
+    return f"sqlite:///{path}"
+
+
+def database_actuals(*options: str) -> dict[str, Any]:
+    status, out, err = run("actuals", *options)
+    assert (status, err) == (EXIT_OK, "")
+    result: dict[str, Any] = json.loads(out, parse_constant=_refuse)
+    return result
+
+
+@pytest.mark.parametrize("freq", ["day", "week", "month", "quarter"])
+def test_a_database_table_gives_the_periods_the_file_gives(tmp_path: Path, freq: str) -> None:
+    """Oracle: the file form on the same four orders (``LOG``)."""
+    url = shop_database(tmp_path)
+
+    read = database_actuals(
+        "--database", url, "--table", "orders", *DATABASE_COLUMNS, "--freq", freq
+    )
+
+    assert read["periods"] == actuals(tmp_path, LOG, "--freq", freq)["periods"]
+    assert (read["source"], read["frequency"], read["date_column"]) == (
+        "orders",
+        freq,
+        "Created At",
+    )
+    assert "rows_read" not in read
+
+
+def test_a_database_query_is_named_query_and_the_url_never_printed(tmp_path: Path) -> None:
+    """January by hand: orders 1001 and 1002, $200, two new customers."""
+    url = shop_database(tmp_path)
+    query = "SELECT * FROM orders WHERE \"Created At\" < '2027-02-01'"
+
+    status, out, err = run("actuals", "--database", url, "--query", query, *DATABASE_COLUMNS)
+
+    assert (status, err) == (EXIT_OK, "")
+    result = json.loads(out)
+    assert result["source"] == "query"
+    assert [(p["period"], p["orders"], p["revenue"]) for p in result["periods"]] == [
+        ("2027-01", 2, 200.0)
+    ]
+    assert str(tmp_path) not in out
+
+
+def test_a_database_that_cant_be_reached_is_named_without_its_password() -> None:
+    from tests.postgres_server import free_port
+
+    url = f"postgresql://shop:hunter2@127.0.0.1:{free_port()}/shop"
+
+    status, out, err = run("actuals", "--database", url, "--table", "orders", *DATABASE_COLUMNS)
+
+    assert (status, out) == (EXIT_INVALID, "")
+    assert err.startswith("url: ")
+    assert "hunter2" not in err
+
+
+def test_a_missing_database_column_option_is_named(tmp_path: Path) -> None:
+    url = shop_database(tmp_path)
+
+    status, out, err = run(
+        "actuals", "--database", url, "--table", "orders", "--amount-column", "total"
+    )
+
+    assert (status, out) == (EXIT_INVALID, "")
+    assert {line.split(":")[0] for line in err.splitlines()} == {"date_column", "customer_column"}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["orders.csv", "--database", "sqlite:///x.db"],
+        [],
+    ],
+    ids=["file-and-database", "neither"],
+)
+def test_a_file_or_a_database_exactly_one(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run("actuals", *argv)
+
+    assert exited.value.code == EXIT_INVALID
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_table_without_a_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text(LOG, encoding="utf-8")
+
+    status, out, err = run("actuals", str(path), "--table", "orders")
+
+    assert (status, out) == (EXIT_INVALID, "")
+    assert err.startswith("database: ")
