@@ -71,7 +71,7 @@ def actuals(args: argparse.Namespace, _formats: Formats) -> dict[str, Any]:
     from planner.actuals.kpis import aggregate
 
     read = read_order_csv(
-        _read_bytes(args.file),
+        read_file_bytes(args.file),
         date_column=args.date_column,
         amount_column=args.amount_column,
         customer_column=args.customer_column,
@@ -116,7 +116,8 @@ def _database_actuals(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_file_bytes(path: Path) -> bytes:
+    """A results file's bytes, at most one more than the limit (so a larger one is named)."""
     try:
         with path.open("rb") as file:
             return file.read(MAX_ORDER_FILE_BYTES + 1)

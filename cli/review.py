@@ -30,6 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cli.actuals import read_file_bytes
 from i18n.formats import Formats
 from planner.errors import FieldProblem, PlanInvalid
 
@@ -73,7 +74,7 @@ def review_plan(args: argparse.Namespace, _formats: Formats) -> dict[str, Any]:
     plan = read_plan(args.plan)
     as_of = _as_of(args.as_of)
     thresholds = _thresholds(args.on_pace, args.behind)
-    data = _read_results_file(args.actuals)
+    data = read_file_bytes(args.actuals)
     kind = kind_of(header_of(data)) if args.kind == "auto" else args.kind
     columns = _columns(args.column)
     results = read_results(
@@ -127,15 +128,3 @@ def _columns(given: list[str]) -> dict[str, str]:
             raise PlanInvalid([problem])
         columns[role.strip()] = header.strip()
     return columns
-
-
-def _read_results_file(path: Path) -> bytes:
-    from cli.actuals import MAX_ORDER_FILE_BYTES
-
-    try:
-        with path.open("rb") as file:
-            return file.read(MAX_ORDER_FILE_BYTES + 1)
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        problem = FieldProblem("(file)", f"can't be read: {reason}", "io", {"reason": reason})
-        raise PlanInvalid([problem]) from None
