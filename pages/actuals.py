@@ -55,6 +55,7 @@ if imported is None:
     )
     st.stop()
 
+plan = actuals_views.plan_to_review(store, plan)
 as_of, thresholds = actuals_views.review_settings(plan, imported)
 worked = actuals_views.worked_review(plan, imported, as_of, thresholds)
 

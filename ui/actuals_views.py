@@ -21,7 +21,9 @@ from planner.errors import FILE, FieldProblem, PlanInvalid
 from planner.models import Plan
 from planner.review.pacing import Thresholds, make_thresholds
 from planner.review.review import Review, review
-from ui import actuals_entry, actuals_import
+from storage.records import StoreError
+from storage.store import PlanStore
+from ui import actuals_entry, actuals_import, saved
 from ui.actuals_import import Imported, covered_days
 from ui.draft import STAGE_IDS
 from ui.format import count, day, joined, markdown
@@ -166,6 +168,39 @@ def _typed(plan: Plan, draft: Mapping[str, Any]) -> Imported | None:
         actuals=entered.actuals,
         fingerprint=hashlib.sha256(typed.encode()).hexdigest(),
     )
+
+
+COMPARE = {"now": N_("The plan as it is now"), "baseline": N_("The baseline (version {number})")}
+
+
+def plan_to_review(store: PlanStore | None, plan: Plan) -> Plan:
+    """The plan the results are held against: as it is now, or its saved baseline.
+
+    A plan re-forecast mid-quarter still answers to what was agreed at its start: when the
+    open plan has a baseline version, the reader chooses which one the review reads.
+    """
+    opened = saved.current()
+    if store is None or opened is None:
+        return plan
+    try:
+        baseline = store.baseline(opened.plan_id)
+    except StoreError:
+        return plan
+    if baseline is None:
+        return plan
+    number = baseline.info.number
+    choice = st.radio(
+        t("Compare the results with"),
+        list(COMPARE),
+        format_func=lambda key: t(COMPARE[key], number=count(number)),
+        key=KEY + "compare",
+        horizontal=True,
+        help=t(
+            "The baseline is the version marked as agreed on the Plans page; the plan as it "
+            "is now includes every change since."
+        ),
+    )
+    return baseline.plan if choice == "baseline" else plan
 
 
 def review_settings(plan: Plan, imported: Imported) -> tuple[date, Thresholds]:

@@ -15,6 +15,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from storage.store import PlanStore
+
 PAGE = "pages/actuals.py"
 UPLOAD = "actuals.upload"
 
@@ -42,12 +44,12 @@ def funnel_csv(days: int = 45, seed: int = 7) -> bytes:
 def order_csv() -> bytes:
     """A small order log: two customers in January, one returning in February."""
     return (
-        "Order ID,Created at,Email,Total,Status\n"
-        "1001,2027-01-04,a@x.com,100.00,paid\n"
-        "1002,2027-01-05,b@x.com,50.00,paid\n"
-        "1003,2027-01-20,A@x.com ,30.00,paid\n"
-        "1004,2027-02-02,a@x.com,40.00,refunded\n"
-    ).encode()
+        b"Order ID,Created at,Email,Total,Status\n"
+        b"1001,2027-01-04,a@x.com,100.00,paid\n"
+        b"1002,2027-01-05,b@x.com,50.00,paid\n"
+        b"1003,2027-01-20,A@x.com ,30.00,paid\n"
+        b"1004,2027-02-02,a@x.com,40.00,refunded\n"
+    )
 
 
 @pytest.fixture
@@ -83,7 +85,8 @@ def test_a_funnel_file_gives_the_review_its_figures(actuals_page: Callable[..., 
     assert metric(app, "Attainment").endswith("%")
     assert any("45 rows read" in item.value for item in app.caption)
     why = [item.value for item in app.markdown if "cost you" in item.value]
-    assert why and why[0].startswith("Conversion to 'Checkout' cost you"), why
+    assert why
+    assert why[0].startswith("Conversion to 'Checkout' cost you"), why
     assert app.date_input(key="actuals.as_of").value == date(2027, 2, 14)
 
 
@@ -136,3 +139,25 @@ def test_arabic_page_reviews_without_errors(actuals_page: Callable[..., AppTest]
     assert not app.exception
     assert not app.error
     assert len(app.metric) >= 8
+
+
+def test_the_review_can_read_the_baseline_instead(app: AppTest) -> None:
+    """The baseline ($120,000) or version 2 ($180,000): 9 of 90 days is $12,000 or $18,000.
+
+    Version 1 is saved and marked as the baseline, then the target raised and saved again.
+    """
+    app.text_input(key="saved.author").input("Amira").run()
+    app.button(key="saved.save").click().run()
+    with PlanStore.open() as store:
+        plan_id = store.list_plans()[0].id
+        store.mark_baseline(plan_id, 1)
+    app.number_input(key="plan.revenue_target").set_value(180_000).run()
+    app.button(key="saved.save").click().run()
+    app = upload(app.switch_page(PAGE).run(), "funnel.csv", funnel_csv())
+    app = app.date_input(key="actuals.as_of").set_value(date(2027, 1, 9)).run()
+    revenue = next(item for item in app.metric if item.label == "Revenue to date")
+    assert "$18,000" in str(revenue.help)
+    app = app.radio(key="actuals.compare").set_value("baseline").run()
+    assert not app.exception
+    revenue = next(item for item in app.metric if item.label == "Revenue to date")
+    assert "$12,000" in str(revenue.help)
