@@ -175,9 +175,7 @@ _SIMPLE = {
     "values_shape": N_("must be one list of values, got {dimensions} dimensions"),
     "csv_or_counts": N_("give either --csv or --control with --variant, not both"),
     "required_arms": N_("required, with at least one --variant (or --csv)"),
-    # Reported about a per-visitor CSV file (files.visitors).
-    "file_too_large": N_("is {size} bytes; a visitor file may be at most {limit} bytes"),
-    "file_empty": N_("is empty: it holds no header and no visitors"),
+    # Reported about a per-visitor CSV file (files.visitors) and other CSV files.
     "no_visitors": N_("has a header but no visitors"),
     "no_orders": N_("has a header but no orders"),
     "date_order_ambiguous": N_(
@@ -185,12 +183,67 @@ _SIMPLE = {
         "doesn't say which comes first; say whether the day comes first"
     ),
     "csv_unreadable": N_("can't be read as CSV: {reason}"),
+    "no_rows": N_("has a header but no rows"),
+    # Reported about a saved results archive (files.actuals_archive): what was wrong, as
+    # the archive's reader says it, stays in English.
+    "results_archive_invalid": N_(
+        "is not a saved results archive this version can read ({detail})"
+    ),
+    # Reported about a review of the plan against its actuals (planner.review).
+    "actuals_without_revenue": N_(
+        "the actuals have no revenue: give revenue, or new and returning revenue"
+    ),
+    "actuals_not_finite": N_("holds a value that is not a finite number"),
+    # Reported about a KPI dashboard's inputs (planner.actuals.dashboard).
+    "orders_or_funnel_required": N_("required: give an order log, funnel actuals or both"),
+    "stages_need_funnel": N_(
+        "names a funnel stage, but no funnel actuals with stage counts were given"
+    ),
+    "negative_code": N_("must be codes of 0 or more, got {got} at position {index}"),
+    # Reported about an Excel workbook (files.sheets).
+    "xls_format": N_(
+        "is an Excel 97-2003 workbook (.xls), which isn't read; save it as .xlsx or CSV"
+    ),
+    "xlsx_encrypted": N_(
+        "is protected by a password; save a copy without the password, or export CSV"
+    ),
+    "xlsx_corrupt": N_(
+        "is damaged: it can't be opened as an Excel workbook; open and save it again in "
+        "Excel, or export CSV"
+    ),
+    "xlsx_too_large": N_(
+        "unpacks to more than {limit} bytes, more than a workbook may; export CSV or split it"
+    ),
+    "xlsx_bomb": N_("packs {member} {ratio} to 1, as only a zip bomb does; it was not opened"),
+    "xlsx_too_many_rows": N_("has more than {limit} rows, more than Excel holds; export CSV"),
+    "xlsx_too_many_cells": N_(
+        "has more than {limit} cells; export CSV or remove the columns not needed"
+    ),
+    # Reported about a table written to a workbook (files.table_export).
+    "table_too_many_rows": N_("must hold at most {limit} rows, got {rows}"),
+    "table_too_many_columns": N_("must hold at most {limit} columns, got {columns}"),
+    # Reported about a store's database (storage.order_source).
+    "database_url_invalid": N_("is not a database URL like postgresql://user:password@host/store"),
+    "database_unsupported": N_(
+        "is a {backend} database; orders are read from PostgreSQL or SQLite"
+    ),
+    "driver_missing": N_("needs the {driver} driver, which is not installed"),
+    "database_unreachable": N_("can't be reached: {reason}"),
+    "table_or_query": N_("give either a table or a query, exactly one of them"),
+    "query_not_select": N_("must be one SELECT statement (or WITH ... SELECT) that only reads"),
+    "query_failed": N_("the database refused it: {reason}"),
 }
 _LINK_CODES = frozenset(code for code in _SIMPLE if code.startswith("link_"))
 # Counts among a simple message's values that are shown grouped (``1,000,000``).
 _GROUPED = {
     "too_large": ("limit",),
-    "file_too_large": ("size", "limit"),
+    "negative_code": ("index",),
+    "xlsx_too_large": ("limit",),
+    "xlsx_bomb": ("ratio",),
+    "xlsx_too_many_rows": ("limit",),
+    "xlsx_too_many_cells": ("limit",),
+    "table_too_many_rows": ("limit", "rows"),
+    "table_too_many_columns": ("limit", "columns"),
     **dict.fromkeys(_LINK_CODES, ("limit", "length", "position")),
 }
 # The short forms of two file problems, when the file says less than usual.
@@ -337,36 +390,86 @@ RULES: dict[str, tuple[str, str]] = {
     "mean_with_visitors": (N_("must be given exactly when the arm has visitors"),) * 2,
     "variance_with_visitors": (N_("must be given exactly when the arm has two visitors or more"),)
     * 2,
+    # Rules of a review's pace colours (planner.review.pacing).
+    "thresholds_out_of_order": (
+        N_("must satisfy 0 < behind ≤ on_pace ≤ {most}, got behind {behind} and on_pace {on_pace}"),
+    )
+    * 2,
 }
 
-# A per-visitor CSV file (files.visitors): its columns, its arms, its bad values by row.
-# A column not found by its header, with the first headers it is looked for under (a missing
-# revenue column is no problem: the file then has no revenue).
-COLUMN_NOT_FOUND = {
-    "arm": N_("the file has no arm column (variant, arm, group…); its columns are {columns}"),
-    "converted": N_(
-        "the file has no converted column (converted, conversion, convert…); "
-        "its columns are {columns}"
+# A store's CSV files (files.csv_text and its readers: visitors, orders, funnel results) and
+# workbooks (files.sheets). The readers say which file they read only in their English
+# message, not in the context: each wording below is chosen as the one whose English is the
+# message, the first (generic) one when none is.
+FILE_TOO_LARGE = (
+    N_("is {size} bytes; a file may be at most {limit} bytes"),
+    N_("is {size} bytes; a visitor file may be at most {limit} bytes"),
+    N_("is {size} bytes; an order file may be at most {limit} bytes"),
+    N_("is {size} bytes; a funnel file may be at most {limit} bytes"),
+    N_("is {size} bytes; a workbook may be at most {limit} bytes"),
+)
+FILE_EMPTY = (
+    N_("is empty: it holds no header and no rows"),
+    N_("is empty: it holds no header and no visitors"),
+    N_("is empty: it holds no header and no orders"),
+)
+MULTILINE_FROM_ROW = (
+    N_(
+        "has a value running over several lines from row {row} (a quote opened and not "
+        "closed?); every row must be one line"
     ),
-}
+    N_(
+        "has a value running over several lines from row {row} (a quote opened and not "
+        "closed?); every visitor must be one line"
+    ),
+)
+MULTILINE = (
+    N_("has a quoted value running over several lines; every row must be one line"),
+    N_("has a quoted value running over several lines; every visitor must be one line"),
+)
+# A column not found by its header: with the first headers it is looked for under (a missing
+# revenue column is no problem: the file then has no revenue), or, for a role the file's
+# reader has no headers for, generically. A database's table or query says so.
+COLUMN_NOT_FOUND = N_("the file has no {role} column ({synonyms}…); its columns are {columns}")
+COLUMN_FOR_ROLE_NOT_FOUND = N_("the file has no column for {role}; its columns are {columns}")
 COLUMN_NAMED_NOT_FOUND = N_("the file has no column {given}; its columns are {columns}")
+TABLE_COLUMN_NOT_FOUND = N_("the table {table} has no column {given}; its columns are {columns}")
+QUERY_COLUMN_NOT_FOUND = N_("the query has no column {given}; its columns are {columns}")
+_SYNONYMS_SHOWN = re.compile(r"^the file has no .+? column \((?P<synonyms>.+?)…\); ")
+_TABLE_NAMED = re.compile(r"^the table (?P<table>.+?) has no column ")
 COLUMNS_AND_MORE = N_("{columns} and {count} more")
 COLUMN_AMBIGUOUS = N_("could be any of the columns {columns}; name the one to use")
 # A column chosen for two roles: named by the later role, which says the earlier one.
-COLUMN_REUSED = {
-    "arm": N_("is the column {column}, already the arm column; choose another"),
-    "converted": N_("is the column {column}, already the converted column; choose another"),
+COLUMN_REUSED = N_("is the column {column}, already the {role} column; choose another")
+# The roles of the readers' columns, as another language names them; English shows the role
+# as the reader names it (``arm``, ``new_customers``, a stage's name), any other language a
+# role it doesn't know (a stage's name) quoted.
+ROLE_NAMES = {
+    "arm": N_("arm"),
+    "converted": N_("converted"),
+    "revenue": N_("revenue"),
+    "date": N_("date"),
+    "amount": N_("amount"),
+    "customer": N_("customer"),
+    "order": N_("order id"),
+    "status": N_("status"),
+    "channel": N_("channel"),
+    "segment": N_("segment"),
+    "currency": N_("currency"),
+    "orders": N_("orders"),
+    "spend": N_("spend"),
+    "new_customers": N_("new customers"),
+    "new_orders": N_("orders of new customers"),
+    "new_customer_revenue": N_("new-customer revenue"),
+    "returning_customers": N_("returning customers"),
+    "returning_orders": N_("orders of returning customers"),
+    "returning_revenue": N_("revenue of returning customers"),
 }
 TOO_MANY_ARMS = N_(
     "has {count} different arms ({arms}); a test has at most {limit} "
     "(control and {variants} variants)"
 )
 NO_ARMS_LISTED = N_("none")
-MULTILINE_FROM_ROW = N_(
-    "has a value running over several lines from row {row} (a quote opened and not "
-    "closed?); every visitor must be one line"
-)
-MULTILINE = N_("has a quoted value running over several lines; every visitor must be one line")
 # A bad value: "row 7: must be ..., got "maybe"", then how many more rows, and which.
 ROW_VALUE = N_("row {row}: {requirement}, got {got}")
 ROW_REQUIREMENTS = {
@@ -384,6 +487,40 @@ ROW_REQUIREMENTS = {
     "date_missing": N_("must hold a date for the order"),
     "amount_missing": N_("must hold an amount for the order"),
     "customer_missing": N_("must hold a customer for the order"),
+    # Funnel results' values (files.funnel_actuals).
+    "count_invalid": N_("must be a whole number of at least 0, like 1,234"),
+    "values_missing": N_("must not be empty in most rows; fill it in, or map no column to it"),
+}
+# A review's date, the CLI's review columns, a dashboard's stages.
+AS_OF_BEFORE_PERIOD = N_("must be on or after the period's start ({start}), got {got}")
+COLUMN_PAIR = N_("must be ROLE=HEADER, got {got}")
+STAGE_NOT_TRACKED = N_("'{stage}' is not a stage of the funnel actuals; use one of {stages}")
+# A workbook that isn't one, or whose sheet isn't there, or whose formulas were never saved.
+NOT_WORKBOOK = {
+    "ods": N_("is an OpenDocument spreadsheet; save it as .xlsx or CSV"),
+    "other": N_("is not an Excel workbook; save it as .xlsx or CSV"),
+}
+XLSX_FORMULAS = N_(
+    "has formulas without saved values in {cells}; open and save the file in Excel, or export CSV"
+)
+NO_WORKSHEET = N_("the workbook has no worksheet; save the data on a worksheet, or export CSV")
+NO_SUCH_SHEET = N_("the workbook has no sheet {given}; its sheets are {sheets}")
+# A funnel file's mapping of columns to roles.
+MAPPING_ROLE_UNKNOWN = N_("is not a stage, a measure, date or channel; the roles are {roles}")
+NO_STAGE_COLUMNS = N_(
+    "has no column for a funnel stage ({stages}) nor for revenue; its columns are {columns}; "
+    "map at least one"
+)
+# A store's database: a column of the wrong type (its values unread or missing: by count).
+COLUMN_TYPE_INVALID = {
+    "date": N_(
+        "is a column of type {type}; the date column must hold dates or timestamps "
+        "(cast it in a query: CAST({column} AS date))"
+    ),
+    "amount": N_(
+        "is a column of type {type}; the amount column must hold numbers "
+        "(cast it in a query: CAST({column} AS numeric))"
+    ),
 }
 DATE_ORDER_MIXED = N_(
     "writes the day first in row {first} and the month first in row {second}; every date of "
@@ -664,6 +801,7 @@ _RULE_NUMBERS: dict[str, tuple[str, ...]] = {
     "split_share_too_small": ("got",),
     "too_many_variants": ("most", "got"),
     "arm_count": ("low", "high", "fewest", "most", "got"),
+    "thresholds_out_of_order": ("behind", "on_pace", "most"),
 }
 _RULE_DERIVED: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "split_length": lambda params: {"variants": params["expected"] - 1},
@@ -772,13 +910,44 @@ def _not_csv(reader: _Reader, context: Mapping[str, Any]) -> str | None:
     return None if kind is None else reader.t(NOT_CSV, kind=kind)
 
 
-def _multiline(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+def _worded_as(reader: _Reader, message: str, wordings: Sequence[Callable[[_Reader], str]]) -> str:
+    """The wording whose English is ``message``, in the reader's language; else the first.
+
+    For a reader that says which file it read only in its English message.
+    """
+    english = _Reader(ENGLISH, screen=reader.screen, percent=reader.percent)
+    chosen = next((worded for worded in wordings if worded(english) == message), wordings[0])
+    return chosen(reader)
+
+
+def _file_too_large(reader: _Reader, context: Mapping[str, Any], message: str) -> str | None:
+    size, limit = context["size"], context["limit"]
+
+    def worded(template: str) -> Callable[[_Reader], str]:
+        return lambda anyone: anyone.t(
+            template, size=anyone.grouped(size), limit=anyone.grouped(limit)
+        )
+
+    return _worded_as(reader, message, [worded(template) for template in FILE_TOO_LARGE])
+
+
+def _file_empty(reader: _Reader, _context: Mapping[str, Any], message: str) -> str | None:
+    wordings = [(lambda anyone, template=template: anyone.t(template)) for template in FILE_EMPTY]
+    return _worded_as(reader, message, wordings)
+
+
+def _multiline(reader: _Reader, context: Mapping[str, Any], message: str) -> str | None:
     row = context.get("row")
-    return (
-        reader.t(MULTILINE)
-        if row is None
-        else reader.t(MULTILINE_FROM_ROW, row=reader.grouped(row))
-    )
+    if row is None:
+        templates = [
+            (lambda anyone, template=template: anyone.t(template)) for template in MULTILINE
+        ]
+    else:
+        templates = [
+            (lambda anyone, template=template: anyone.t(template, row=anyone.grouped(row)))
+            for template in MULTILINE_FROM_ROW
+        ]
+    return _worded_as(reader, message, templates)
 
 
 def _rows_listed(reader: _Reader, rows: Sequence[int], more: bool) -> str:
@@ -812,12 +981,6 @@ def _date_order_mixed(reader: _Reader, context: Mapping[str, Any]) -> str | None
     return reader.t(DATE_ORDER_MIXED, first=first, second=second)
 
 
-def _timezone_unknown(reader: _Reader, context: Mapping[str, Any]) -> str | None:
-    if "given" not in context:
-        return None
-    return reader.t(TIMEZONE_UNKNOWN, given=show_text(str(context["given"])))
-
-
 def _bad_values(code: str, reader: _Reader, context: Mapping[str, Any]) -> str | None:
     """``row 7: must be …, got "maybe"; 41 more rows like it (rows 9, 12…)``."""
     rows, count = context["rows"], context["count"]
@@ -847,13 +1010,41 @@ def _columns_found(reader: _Reader, context: Mapping[str, Any]) -> str:
     return columns
 
 
-def _column_missing(reader: _Reader, context: Mapping[str, Any]) -> str | None:
-    columns = _columns_found(reader, context)
+def _role_name(reader: _Reader, role: str) -> str:
+    """A column's role: as the reader names it in English, in words (or quoted) otherwise."""
+    if reader.formats.language == ENGLISH.language:
+        return role
+    named = ROLE_NAMES.get(role)
+    return reader.t(named) if named is not None else reader.t(QUOTED, name=role)
+
+
+def _column_missing(reader: _Reader, context: Mapping[str, Any], message: str) -> str | None:
+    """A column not found: by the header given (in a file, a table or a query), else by role."""
     given = context.get("given")
+    named: list[tuple[str, dict[str, Any]]]
     if given is not None:
-        return reader.t(COLUMN_NAMED_NOT_FOUND, given=show_text(given), columns=columns)
-    template = COLUMN_NOT_FOUND[context["role"]]  # not inside t(): "role" is no message
-    return reader.t(template, columns=columns)
+        table = _TABLE_NAMED.match(message)
+        named = [
+            (COLUMN_NAMED_NOT_FOUND, {"given": show_text(given)}),
+            (QUERY_COLUMN_NOT_FOUND, {"given": repr(given)}),
+            (TABLE_COLUMN_NOT_FOUND, {"given": repr(given), "table": table and table["table"]}),
+        ]
+    else:
+        shown = _SYNONYMS_SHOWN.match(message)
+        named = [
+            (COLUMN_FOR_ROLE_NOT_FOUND, {}),
+            (COLUMN_NOT_FOUND, {"synonyms": shown and shown["synonyms"]}),
+        ]
+
+    def worded(template: str, params: dict[str, Any]) -> Callable[[_Reader], str]:
+        return lambda anyone: anyone.t(
+            template,
+            **params,
+            role=_role_name(anyone, str(context["role"])),
+            columns=_columns_found(anyone, context),
+        )
+
+    return _worded_as(reader, message, [worded(template, params) for template, params in named])
 
 
 def _column_ambiguous(reader: _Reader, context: Mapping[str, Any]) -> str | None:
@@ -861,8 +1052,138 @@ def _column_ambiguous(reader: _Reader, context: Mapping[str, Any]) -> str | None
 
 
 def _column_reused(reader: _Reader, context: Mapping[str, Any]) -> str | None:
-    template = COLUMN_REUSED[context["other"]]
-    return reader.t(template, column=context["column"])
+    role = _role_name(reader, str(context["other"]))
+    return reader.t(COLUMN_REUSED, column=context["column"], role=role)
+
+
+def _timezone_unknown(reader: _Reader, context: Mapping[str, Any], message: str) -> str | None:
+    """A time zone not known: shown as the file readers show text, or as the database's does."""
+    if "given" not in context:
+        return None
+    given = str(context["given"])
+    return _worded_as(
+        reader,
+        message,
+        [
+            lambda anyone: anyone.t(TIMEZONE_UNKNOWN, given=show_text(given)),
+            lambda anyone: anyone.t(TIMEZONE_UNKNOWN, given=repr(given)),
+        ],
+    )
+
+
+def _values_missing(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    """Empty in most of a funnel file's rows (by row), or in a database's orders (a count)."""
+    if "rows" in context:
+        return _bad_values("values_missing", reader, context)
+    count = context["count"]
+    return reader.t_plural(
+        "is empty for {count} order; every order needs a {role}",
+        "is empty for {count} orders; every order needs a {role}",
+        count,
+        count=reader.grouped(count),
+        role=_role_name(reader, context["role"]),
+    )
+
+
+def _values_invalid(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    """A database's dates or amounts that can't be read: how many, and one of them."""
+    count, role = context["count"], context["role"]
+    params = {"count": reader.grouped(count), "got": context["got"]}
+    if role == "date":
+        return reader.t_plural(
+            "holds a value that isn't dates like 2027-01-13 or 2027-01-13 10:15:00, such as {got}",
+            "holds {count} values that aren't dates like 2027-01-13 or 2027-01-13 10:15:00, "
+            "such as {got}",
+            count,
+            **params,
+        )
+    if role == "amount":
+        return reader.t_plural(
+            "holds a value that isn't amounts (numbers), such as {got}",
+            "holds {count} values that aren't amounts (numbers), such as {got}",
+            count,
+            **params,
+        )
+    return None
+
+
+def _column_type_invalid(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    template = COLUMN_TYPE_INVALID.get(context["role"])
+    if template is None:
+        return None
+    return reader.t(template, type=context["type"], column=context["column"])
+
+
+def _currency_mixed(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    count, currencies = context["count"], context["currencies"]
+    listed = reader.listed(currencies) + ("…" if count > len(currencies) else "")
+    return reader.t_plural(
+        "holds {count} currency ({currencies}); amounts in different currencies can't be "
+        "added up: export the orders of one currency at a time",
+        "holds {count} currencies ({currencies}); amounts in different currencies can't be "
+        "added up: export the orders of one currency at a time",
+        count,
+        count=reader.grouped(count),
+        currencies=listed,
+    )
+
+
+def _as_of_before_period(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    return reader.t(
+        AS_OF_BEFORE_PERIOD,
+        start=reader.digits(str(context["start"])),
+        got=reader.digits(str(context["got"])),
+    )
+
+
+def _column_pair(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    return reader.t(COLUMN_PAIR, got=repr(context["got"]))
+
+
+def _too_many_periods(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    got = context["got"]
+    return reader.t_plural(
+        "holds {got} period; a dashboard shows at most {limit}: choose a shorter range or a "
+        "coarser granularity",
+        "holds {got} periods; a dashboard shows at most {limit}: choose a shorter range or a "
+        "coarser granularity",
+        got,
+        got=reader.grouped(got),
+        limit=reader.grouped(context["limit"]),
+    )
+
+
+def _stage_not_tracked(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    return reader.t(
+        STAGE_NOT_TRACKED, stage=context["stage"], stages=reader.quoted_list(context["stages"])
+    )
+
+
+def _not_workbook(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    return reader.t(NOT_WORKBOOK["ods" if context.get("kind") == "ods" else "other"])
+
+
+def _xlsx_formulas(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    cells = context["cells"]
+    listed = reader.listed(cells) + ("…" if context["count"] > len(cells) else "")
+    return reader.t(XLSX_FORMULAS, cells=listed)
+
+
+def _sheet_missing(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    given, sheets = context["given"], context["sheets"]
+    if given is None:
+        return reader.t(NO_WORKSHEET)
+    listed = reader.listed(sheets) + ("…" if context["count"] > len(sheets) else "")
+    return reader.t(NO_SUCH_SHEET, given=show_text(given), sheets=listed)
+
+
+def _mapping_role_unknown(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    return reader.t(MAPPING_ROLE_UNKNOWN, roles=reader.listed(context["roles"]))
+
+
+def _no_stage_columns(reader: _Reader, context: Mapping[str, Any]) -> str | None:
+    stages = reader.listed(context["stages"]) or reader.t(NO_ARMS_LISTED)
+    return reader.t(NO_STAGE_COLUMNS, stages=stages, columns=reader.listed(context["found"]))
 
 
 def _arms_listed(reader: _Reader, context: Mapping[str, Any]) -> str:
@@ -956,15 +1277,33 @@ _BY_CODE: dict[str, _Renderer] = {
     "sums_inconsistent": _sums_inconsistent,
     "not_utf8": _not_utf8,
     "not_csv": _not_csv,
-    "multiline_value": _multiline,
     "row_columns": _row_columns,
-    "column_missing": _column_missing,
     "column_ambiguous": _column_ambiguous,
     "column_reused": _column_reused,
     "too_many_arms": _too_many_arms,
     "too_few_arms": _too_few_arms,
     **{code: partial(_bad_values, code) for code in ROW_REQUIREMENTS},
     "date_order_mixed": _date_order_mixed,
+    "values_missing": _values_missing,
+    "values_invalid": _values_invalid,
+    "column_type_invalid": _column_type_invalid,
+    "currency_mixed": _currency_mixed,
+    "as_of_before_period": _as_of_before_period,
+    "column_pair": _column_pair,
+    "too_many_periods": _too_many_periods,
+    "stage_not_tracked": _stage_not_tracked,
+    "xlsx_not_workbook": _not_workbook,
+    "xlsx_formulas": _xlsx_formulas,
+    "sheet_missing": _sheet_missing,
+    "mapping_role_unknown": _mapping_role_unknown,
+    "no_stage_columns": _no_stage_columns,
+}
+# Codes whose wording also depends on the English message (see ``_worded_as``).
+_BY_MESSAGE: dict[str, Callable[[_Reader, Mapping[str, Any], str], str | None]] = {
+    "file_too_large": _file_too_large,
+    "file_empty": _file_empty,
+    "multiline_value": _multiline,
+    "column_missing": _column_missing,
     "timezone_unknown": _timezone_unknown,
 }
 
@@ -986,15 +1325,18 @@ PYDANTIC_CODES = frozenset(
 )
 """Pydantic's error types the planner words itself."""
 
-PROBLEM_CODES = frozenset({*_BY_CODE, *_SIMPLE, *PYDANTIC_CODES})
+PROBLEM_CODES = frozenset({*_BY_CODE, *_BY_MESSAGE, *_SIMPLE, *PYDANTIC_CODES})
 """Every ``FieldProblem.code`` worded here (a ``rule`` problem by ``RULES``)."""
 
 
 def _message(reader: _Reader, problem: FieldProblem) -> str:
     code, context = problem.code, problem.context
     renderer = _BY_CODE.get(code)
+    by_message = _BY_MESSAGE.get(code)
     try:
-        if renderer is not None:
+        if by_message is not None:
+            worded = by_message(reader, context, problem.message)
+        elif renderer is not None:
             worded = renderer(reader, context)
         elif code in _SIMPLE:
             worded = _simple(reader, code, context)

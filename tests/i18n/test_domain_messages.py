@@ -19,19 +19,27 @@ import io
 import json
 import math
 import sys
+import zipfile
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import openpyxl  # type: ignore[import-untyped]
 import pytest
 from babel.messages.pofile import read_po
 from pydantic import BaseModel, ValidationError
 
 from cli import main as cli
-from files import visitors
+from cli import review as review_cli
+from files import funnel_actuals, sheets, visitors
+from files.actuals_archive import unpack
+from files.funnel_actuals import read_funnel_actuals
 from files.links import MAX_LINK_CHARS, decode_plan
 from files.orders import read_order_csv
+from files.sheets import xlsx_to_csv
+from files.table_export import check_fits
 from files.visitors import read_visitor_csv
 from i18n import domain
 from i18n.catalogue import po_path, template_path
@@ -55,6 +63,9 @@ from planner.abtests.power import simulate_test
 from planner.abtests.revenue import RevenueStats, welch
 from planner.abtests.sequential import always_valid_p_values
 from planner.abtests.sizing import days_needed, sample_size
+from planner.actuals.dashboard import dashboard
+from planner.actuals.funnel import FunnelActuals
+from planner.actuals.orders import OrderLog
 from planner.benchmarks import BENCHMARKS, WARNING_CODES, BenchmarkWarning, check_benchmarks
 from planner.errors import (
     RULE,
@@ -67,6 +78,9 @@ from planner.errors import (
 )
 from planner.funnel import plan_backwards, project_forwards
 from planner.models import AcquisitionCost, Period, Plan, ReturningCustomers, Stage
+from planner.review import review
+from planner.review.observed import day_number
+from planner.review.pacing import make_thresholds
 from planner.scenarios import (
     MAX_SCENARIOS,
     Observed,
@@ -595,6 +609,9 @@ ORDER_FILES: dict[str, bytes] = {
     "customer_missing": b"date,email,total\n2027-01-05,,10\n",
     "date_order_ambiguous": b"date,email,total\n01/02/2027,a@x.com,10\n",
     "date_order_mixed": b"date,email,total\n13/01/2027,a@x.com,10\n01/13/2027,b@x.com,20\n",
+    "currency_mixed": b"date,email,total,currency\n2027-01-05,a@x.com,10,SAR\n"
+    b"2027-01-06,b@x.com,20,USD\n",
+    "column_missing_amount": b"date,email\n2027-01-05,a@x.com\n",
 }
 
 
@@ -604,6 +621,137 @@ def _order_file_problems() -> Iterator[FieldProblem]:
         yield from refused(lambda data=data: read_order_csv(data))  # type: ignore[misc]
     plain = b"date,email,total\n2027-01-05,a@x.com,10\n"
     yield from refused(lambda: read_order_csv(plain, timezone="Mars/Olympus"))
+    yield from refused(lambda: read_order_csv(plain, amount_column="date"))
+    yield from refused(lambda: read_order_csv(plain, segment_column="tier"))
+    yield from refused(lambda: read_order_csv(b"\n"))
+    yield from refused(lambda: read_order_csv(b'date,email,total\n2027-01-05,"a\nb",10\n'))
+
+
+FUNNEL_FILES: dict[str, tuple[bytes, dict[str, str] | None]] = {
+    "file_empty": (b"\n \n", None),
+    "no_rows": (b"date,Visits\n", None),
+    "mapping_role_unknown": (b"date,Visits\n2027-01-04,5\n", {"date": "date", "Clicks": "x"}),
+    "column_missing_named": (b"date,Visits\n2027-01-04,5\n", {"date": "date", "Visits": "v"}),
+    "column_missing_date": (b"day_of,Visits\n2027-01-04,5\n", {"Visits": "Visits"}),
+    "column_reused": (b"date,Visits\n2027-01-04,5\n", {"date": "date", "Visits": "date"}),
+    "no_stage_columns": (b"date,notes\n2027-01-04,x\n", None),
+    "count_invalid": (b"date,Visits\n2027-01-04,5\n2027-01-05,many\n", None),
+    "values_missing": (b"date,Visits\n2027-01-04,\n2027-01-05,\n2027-01-06,3\n", None),
+    "multiline_value": (b'date,Visits\n2027-01-04,"5\n6"\n2027-01-05,3\n', None),
+}
+
+
+def _workbook(rows: list[list[Any]], formulas: bool = False) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    if formulas:
+        book.active.append([1, "=A2*2"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _zipped(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _workbook_problems(monkeypatch: pytest.MonkeyPatch) -> Iterator[FieldProblem]:
+    """Workbooks that are not one, are hostile, too large, or lack what was asked for."""
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    book = _workbook([["date", "Visits"], ["2027-01-04", 5]])
+    attempts: list[Callable[[], object]] = [
+        lambda: xlsx_to_csv(ole + bytes(600)),
+        lambda: xlsx_to_csv(ole + "EncryptedPackage".encode("utf-16-le") + bytes(20)),
+        lambda: xlsx_to_csv(b"PK\x03\x04" + bytes(50)),
+        lambda: xlsx_to_csv(b"date,Visits\n"),
+        lambda: xlsx_to_csv(
+            _zipped({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"})
+        ),
+        lambda: xlsx_to_csv(_zipped({"xl/worksheets/sheet1.xml": bytes(3_000_000)})),
+        lambda: xlsx_to_csv(_workbook([["Visits"]], formulas=True)),
+        lambda: xlsx_to_csv(book, sheet="Sales"),
+    ]
+    for attempt in attempts:
+        yield from refused(attempt)
+    monkeypatch.setattr(sheets, "MAX_ROWS", 1)
+    yield from refused(lambda: xlsx_to_csv(book))
+    monkeypatch.setattr(sheets, "MAX_ROWS", 10)
+    monkeypatch.setattr(sheets, "MAX_CELLS", 3)
+    yield from refused(lambda: xlsx_to_csv(book))
+    monkeypatch.setattr(sheets, "MAX_UNPACKED_BYTES", 100)
+    yield from refused(lambda: xlsx_to_csv(book))
+    monkeypatch.setattr(sheets, "MAX_FILE_BYTES", 10)
+    yield from refused(lambda: xlsx_to_csv(book))
+
+
+def _funnel_file_problems(monkeypatch: pytest.MonkeyPatch) -> Iterator[FieldProblem]:
+    """Funnel results broken each way an analytics export or a hand-made sheet breaks them."""
+    for data, mapping in FUNNEL_FILES.values():
+        yield from refused(
+            lambda data=data, mapping=mapping: read_funnel_actuals(  # type: ignore[misc]
+                data, stages=["Visits", "Purchase"], mapping=mapping
+            )
+        )
+    monkeypatch.setattr(funnel_actuals, "MAX_FILE_BYTES", 10)
+    yield from refused(
+        lambda: read_funnel_actuals(b"date,Visits\n2027-01-04,5\n", stages=["Visits"])
+    )
+
+
+def _review_and_dashboard_problems() -> Iterator[FieldProblem]:
+    """A review before its period, of actuals without revenue or with NaN; a bad dashboard."""
+    plan = parse_plan_json(EXAMPLE)
+    days = np.array([day_number(date(2027, 1, 1)) + index for index in range(3)])
+    spans = np.ones(3, dtype=np.int64)
+    visits = {"Sessions": np.array([5.0, math.nan, 5.0])}
+    funnels = [
+        FunnelActuals(starts=days, spans=spans, stages=visits, measures={}),
+        FunnelActuals(
+            starts=days, spans=spans, stages={}, measures={"revenue": np.array([1.0] * 3)}
+        ),
+    ]
+    attempts: list[Callable[[], object]] = [
+        lambda: review(plan, funnels[1], date(2026, 12, 31)),
+        lambda: review(plan, funnels[0], date(2027, 1, 3)),
+        lambda: review(plan, FunnelActuals(starts=days, spans=spans), date(2027, 1, 3)),
+        lambda: make_thresholds(behind=1.1),
+        lambda: dashboard(orders=None, start=date(2027, 1, 1), end=date(2027, 1, 3)),
+        lambda: dashboard(
+            orders=OrderLog(
+                days=np.array([days[0]]),
+                customers=np.array([-1]),
+                amounts=np.array([5.0]),
+                excluded_days=np.array([], dtype=np.int64),
+            ),
+            start=date(2027, 1, 1),
+            end=date(2027, 1, 3),
+            cart_stage="Cart",
+        ),
+        lambda: dashboard(
+            orders=None,
+            funnel=funnels[1],
+            start=date(2000, 1, 1),
+            end=date(2027, 1, 1),
+            freq="day",
+        ),
+        lambda: dashboard(
+            orders=None,
+            funnel=FunnelActuals(starts=days, spans=spans, stages={"Visits": np.ones(3)}),
+            start=date(2027, 1, 1),
+            end=date(2027, 1, 3),
+            purchase_stage="Buy",
+        ),
+        lambda: review_cli._columns(["Visits"]),
+        lambda: check_fits("table", 2_000_000, 20_000),
+        lambda: unpack(b"not an archive"),
+    ]
+    for attempt in attempts:
+        yield from refused(attempt)
 
 
 def _link_problems() -> Iterator[FieldProblem]:
@@ -639,6 +787,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[FieldProblem]:
     with pytest.MonkeyPatch.context() as monkeypatch:
         problems += list(_visitor_file_problems(monkeypatch))
         problems += list(_order_file_problems())
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        problems += list(_workbook_problems(monkeypatch))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        problems += list(_funnel_file_problems(monkeypatch))
+    problems += list(_review_and_dashboard_problems())
     problems += list(_link_problems())
     problems += list(_ab_cli_problems(tmp_path_factory.mktemp("ab")))
     stdin = sys.stdin
