@@ -6,12 +6,16 @@ Plan ids are small integers (``plans show 3``); version numbers count from 1 per
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from planner.models import Plan
 
 DELETED_PLANS_KEPT_DAYS = 30
+MAX_RESULTS_BYTES = 256 * 1024 * 1024
+"""The largest packed results the store keeps: 5,000,000 orders pack to about 40 MB."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,32 @@ class ShareLink:
     created_at: datetime
     created_by: str
     revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ResultsInfo:
+    """A plan's latest imported results, without the packed arrays.
+
+    ``kind`` is ``orders``, ``funnel`` or ``typed``; ``name`` the file's name (or "Typed
+    results"); ``summary`` what reading found (rows read and skipped, days covered...), as
+    JSON-shaped data; ``size`` the packed arrays' bytes.
+    """
+
+    plan_id: int
+    name: str
+    kind: str
+    summary: Mapping[str, Any]
+    size: int
+    imported_at: datetime
+    imported_by: str
+
+
+@dataclass(frozen=True)
+class SavedResults:
+    """The results with their packed arrays (``files.actuals_archive.unpack`` reads them)."""
+
+    info: ResultsInfo
+    payload: bytes
 
 
 class StoreError(Exception):
@@ -130,3 +160,9 @@ class VersionConflict(StoreError):
         )
         self.latest = latest
         self.expected = expected
+
+
+class ResultsTooLarge(StoreError):
+    """Packed results over ``params['limit']`` bytes (``params['size']``); nothing was written."""
+
+    code = "results_too_large"

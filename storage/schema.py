@@ -5,6 +5,9 @@
   document. ``name_key`` is the name case-folded, for search and lookup by name.
 - ``plan_versions``: every saved version, the plan file's JSON in ``document``; never updated.
 - ``share_links``: read-only links to one version; the random token is the primary key.
+- ``plan_results``: a plan's latest imported results (actuals), one row per plan, replaced by
+  each import: the packed arrays (``files.actuals_archive``) in ``payload``, and what the
+  reader found in ``summary`` (JSON text). Listing them never needs ``payload``.
 
 Times are UTC. PostgreSQL keeps them as ``timestamptz``; SQLite as text without an offset,
 which ``UTCDateTime`` writes in UTC and reads back as UTC.
@@ -15,6 +18,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -23,6 +28,7 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -101,4 +107,28 @@ share_links = Table(
     Column("created_by", Text, nullable=False),
     Column("revoked_at", UTCDateTime, nullable=True),
     ForeignKeyConstraint(["plan_id", "version"], ["plan_versions.plan_id", "plan_versions.number"]),
+)
+
+RESULTS_KINDS = ("orders", "funnel", "typed")
+"""An order log, a funnel file, or results typed in on the page."""
+
+plan_results = Table(
+    "plan_results",
+    metadata,
+    # One row per plan; purging the plan removes it (the store also deletes it explicitly).
+    Column(
+        "plan_id",
+        Integer,
+        ForeignKey("plans.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("name", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("imported_at", UTCDateTime, nullable=False),
+    Column("imported_by", Text, nullable=False),
+    CheckConstraint("kind IN ('orders', 'funnel', 'typed')", name="ck_plan_results_kind"),
 )

@@ -7,6 +7,12 @@ saving at once can't overwrite each other: one wins, the other gets ``VersionCon
 naming who saved and when, and decides what to do. The primary key on ``(plan_id, number)``
 is the backstop should that check ever be bypassed.
 
+A plan's latest imported results (its actuals) sit beside it in ``plan_results``, one row per
+plan: the packed arrays (``files.actuals_archive``, opaque bytes here) and what reading the
+file found. Each import replaces the row in one transaction that first locks the plan's row,
+so two imports at once end with one of them, whole, and a refused import changes nothing.
+Deleting a plan keeps its results (restoring brings them back); purging removes them.
+
 Plans are stored as the plan file's JSON (``plan.model_dump_json()``) and read back through
 ``parse_plan_json``, which validates them and migrates older schema versions, so whatever
 comes out of the store is a valid ``Plan`` of today's schema.
@@ -14,9 +20,10 @@ comes out of the store is a valid ``Plan`` of today's schema.
 
 from __future__ import annotations
 
+import json
 import secrets
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -39,10 +46,14 @@ from storage.database import WRITE_OPTION, database_url, make_engine, masked, sq
 from storage.migrate import migrate
 from storage.records import (
     DELETED_PLANS_KEPT_DAYS,
+    MAX_RESULTS_BYTES,
     AmbiguousPlanName,
     InvalidInput,
     PlanNotFound,
     PlanSummary,
+    ResultsInfo,
+    ResultsTooLarge,
+    SavedResults,
     SavedVersion,
     ShareLink,
     ShareNotFound,
@@ -50,11 +61,12 @@ from storage.records import (
     VersionConflict,
     VersionInfo,
 )
-from storage.schema import plan_versions, plans, share_links
+from storage.schema import RESULTS_KINDS, plan_results, plan_versions, plans, share_links
 
 Clock = Callable[[], datetime]
 MAX_AUTHOR_LENGTH = 80
 MAX_NOTE_LENGTH = 500
+MAX_RESULTS_NAME_LENGTH = 255
 SHARE_TOKEN_BYTES = 32
 # What a lost connection or a locked-out database looks like; anything else is a bug.
 UNREACHABLE = (OperationalError, InterfaceError, PoolTimeout)
@@ -81,6 +93,15 @@ VERSION_COLUMNS = (
     plan_versions.c.author,
     plan_versions.c.note,
     plans.c.baseline_version,
+)
+RESULTS_INFO_COLUMNS = (
+    plans.c.id.label("plan_id"),
+    plan_results.c.name,
+    plan_results.c.kind,
+    plan_results.c.summary,
+    plan_results.c.size,
+    plan_results.c.imported_at,
+    plan_results.c.imported_by,
 )
 LIVE = plans.c.deleted_at.is_(None)
 
@@ -322,13 +343,14 @@ class PlanStore:
     def purge_deleted(self) -> int:
         """Remove plans deleted over ``DELETED_PLANS_KEPT_DAYS`` ago; return how many went.
 
-        Their versions and share links go with them.
+        Their versions, share links and results go with them.
         """
         with self._writing() as connection:
             cutoff = self._clock() - timedelta(days=DELETED_PLANS_KEPT_DAYS)
             expired = select(plans.c.id).where(plans.c.deleted_at < cutoff)
             ids: list[int] = list(connection.execute(expired).scalars())
             if ids:
+                connection.execute(delete(plan_results).where(plan_results.c.plan_id.in_(ids)))
                 connection.execute(delete(share_links).where(share_links.c.plan_id.in_(ids)))
                 connection.execute(delete(plan_versions).where(plan_versions.c.plan_id.in_(ids)))
                 connection.execute(delete(plans).where(plans.c.id.in_(ids)))
@@ -380,6 +402,92 @@ class PlanStore:
         if row is None:
             raise ShareNotFound("this share link is unknown, revoked, or its plan was deleted")
         return self.load(row.plan_id, row.version)
+
+    # --- Imported results --------------------------------------------------------------------
+
+    def save_results(
+        self,
+        plan_id: int,
+        *,
+        name: str,
+        kind: str,
+        summary: Mapping[str, Any],
+        payload: bytes,
+        author: str,
+    ) -> ResultsInfo:
+        """Keep ``payload`` (packed actuals) as the plan's results, replacing any before.
+
+        Everything is checked before the database is touched, so a refusal leaves the stored
+        results as they were.
+
+        Raises:
+            ResultsTooLarge: ``payload`` is over ``MAX_RESULTS_BYTES``.
+            InvalidInput: a bad ``name``, ``author``, ``kind`` or a ``summary`` JSON can't hold.
+            PlanNotFound: no such plan, or it is deleted.
+        """
+        row = _results_row(name=name, kind=kind, summary=summary, payload=payload, author=author)
+        with self._writing() as connection:
+            # Locking the plan's row queues a second import (and a delete) behind this one.
+            # SQLite has no FOR UPDATE; its write transaction already holds the file's lock.
+            live = select(plans.c.id).where(plans.c.id == plan_id, LIVE).with_for_update()
+            if connection.execute(live).one_or_none() is None:
+                raise not_found(plan_id)
+            now = self._clock()
+            connection.execute(delete(plan_results).where(plan_results.c.plan_id == plan_id))
+            stored = row | {"plan_id": plan_id, "imported_at": now}
+            connection.execute(insert(plan_results).values(stored))
+        return results_info(stored)
+
+    def results_info(self, plan_id: int) -> ResultsInfo | None:
+        """A live plan's latest results without the packed arrays; ``None`` when it has none.
+
+        Raises:
+            PlanNotFound: no such plan, or it is deleted.
+        """
+        row = self._results_row(plan_id, with_payload=False)
+        return None if row is None else results_info(row._mapping)
+
+    def load_results(self, plan_id: int) -> SavedResults | None:
+        """A live plan's latest results with the packed arrays; ``None`` when it has none.
+
+        Raises:
+            PlanNotFound: no such plan, or it is deleted.
+        """
+        row = self._results_row(plan_id, with_payload=True)
+        if row is None:
+            return None
+        return SavedResults(results_info(row._mapping), bytes(row.payload))
+
+    def delete_results(self, plan_id: int) -> None:
+        """Forget a live plan's results; a plan without results is left as it is.
+
+        Raises:
+            PlanNotFound: no such plan, or it is deleted.
+        """
+        with self._writing() as connection:
+            live = select(plans.c.id).where(plans.c.id == plan_id, LIVE).with_for_update()
+            if connection.execute(live).one_or_none() is None:
+                raise not_found(plan_id)
+            connection.execute(delete(plan_results).where(plan_results.c.plan_id == plan_id))
+
+    def _results_row(self, plan_id: int, *, with_payload: bool) -> Row[Any] | None:
+        """The plan's results row, ``None`` without results; ``PlanNotFound`` without a plan."""
+        columns = (
+            (*RESULTS_INFO_COLUMNS, plan_results.c.payload)
+            if with_payload
+            else RESULTS_INFO_COLUMNS
+        )
+        # An outer join tells "no such plan" (no row) from "no results yet" (a row of NULLs).
+        query = (
+            select(*columns)
+            .select_from(plans.outerjoin(plan_results, plan_results.c.plan_id == plans.c.id))
+            .where(plans.c.id == plan_id, LIVE)
+        )
+        with self._reading() as connection:
+            row = connection.execute(query).one_or_none()
+        if row is None:
+            raise not_found(plan_id)
+        return None if row.kind is None else row
 
     # --- Transactions ------------------------------------------------------------------------
 
@@ -542,6 +650,36 @@ def plan_summary(row: Row[Any]) -> PlanSummary:
     )
 
 
+def results_info(row: Mapping[Any, Any]) -> ResultsInfo:
+    """A ``plan_results`` row (or the values just written) as a record, summary parsed."""
+    return ResultsInfo(
+        plan_id=row["plan_id"],
+        name=row["name"],
+        kind=row["kind"],
+        summary=json.loads(row["summary"]),
+        size=row["size"],
+        imported_at=row["imported_at"],
+        imported_by=row["imported_by"],
+    )
+
+
+def _results_row(
+    *, name: str, kind: str, summary: Mapping[str, Any], payload: bytes, author: str
+) -> dict[str, Any]:
+    """The checked columns of a results row, all but the plan and the time."""
+    if len(payload) > MAX_RESULTS_BYTES:
+        message = f"the results are {len(payload)} bytes packed; at most {MAX_RESULTS_BYTES}"
+        raise ResultsTooLarge(message, size=len(payload), limit=MAX_RESULTS_BYTES)
+    return {
+        "name": checked_results_name(name),
+        "kind": checked_kind(kind),
+        "summary": summary_json(summary),
+        "payload": bytes(payload),
+        "size": len(payload),
+        "imported_by": checked_author(author),
+    }
+
+
 def share_link(row: Row[Any]) -> ShareLink:
     """A ``share_links`` row as a record."""
     return ShareLink(
@@ -576,6 +714,31 @@ def checked_author(author: str) -> str:
 def checked_note(note: str) -> str:
     """Why they saved: up to 500 characters once stripped, on one line or several."""
     return _checked_text(note, "note", MAX_NOTE_LENGTH, required=False, lines=True)
+
+
+def checked_results_name(name: str) -> str:
+    """The results' name (a file's name): 1–255 characters once stripped, one line."""
+    return _checked_text(name, "name", MAX_RESULTS_NAME_LENGTH, required=True, lines=False)
+
+
+def checked_kind(kind: str) -> str:
+    """One of ``RESULTS_KINDS``: ``orders``, ``funnel`` or ``typed``."""
+    if kind not in RESULTS_KINDS:
+        allowed = ", ".join(RESULTS_KINDS)
+        message = f"kind: must be one of {allowed}, got {kind!r}"
+        raise InvalidInput(
+            message, field="kind", problem="not_one_of", allowed=RESULTS_KINDS, got=str(kind)
+        )
+    return kind
+
+
+def summary_json(summary: Mapping[str, Any]) -> str:
+    """``summary`` as JSON text; only what JSON holds (no NaN, no dates) is accepted."""
+    try:
+        return json.dumps(dict(summary), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        message = f"summary: must be JSON data ({error})"
+        raise InvalidInput(message, field="summary", problem="not_json") from None
 
 
 def _checked_text(value: str, field: str, limit: int, *, required: bool, lines: bool) -> str:

@@ -14,9 +14,11 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 from planner.models import Plan
+from storage.migrate import alembic_config
 from storage.store import PlanStore
 from tests.conftest import ROOT
 from tests.storage.workers import Saves, command, open_and_create, save_versions, saves_from_json
@@ -71,6 +73,13 @@ def test_twenty_threads_saving_their_own_plans(store: PlanStore, example_plan: P
         assert saves.conflicts == []  # nobody else writes these plans
 
 
+def newest_schema() -> str:
+    """The newest migration's revision: what a fresh database must end at."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
 def test_twenty_threads_opening_a_new_database_at_once(database: str) -> None:
     """Each open migrates (or finds the schema already there); none fails, one schema."""
     with ThreadPoolExecutor(THREADS) as pool:
@@ -80,7 +89,7 @@ def test_twenty_threads_opening_a_new_database_at_once(database: str) -> None:
     engine = create_engine(database)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).all() == [
-            ("0001",)
+            (newest_schema(),)
         ]
     engine.dispose()
 
