@@ -107,8 +107,9 @@ def _as_of(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        message = f"must be a date written YYYY-MM-DD, got {text!r}"
-        raise PlanInvalid([FieldProblem("as_of", message, "date_type", {"got": text})]) from None
+        got = repr(text)
+        message = f"must be a date like 2027-01-31, got {got}"
+        raise PlanInvalid([FieldProblem("as_of", message, "date_type", {"got": got})]) from None
 
 
 def _thresholds(on_pace: float, behind: float) -> Any:

@@ -1077,8 +1077,8 @@ def _values_missing(reader: _Reader, context: Mapping[str, Any]) -> str | None:
         return _bad_values("values_missing", reader, context)
     count = context["count"]
     return reader.t_plural(
-        "is empty for {count} order; every order needs a {role}",
-        "is empty for {count} orders; every order needs a {role}",
+        "is empty for {count} order; fill in the {role} of every order",
+        "is empty for {count} orders; fill in the {role} of every order",
         count,
         count=reader.grouped(count),
         role=_role_name(reader, context["role"]),

@@ -767,7 +767,7 @@ def _values_invalid(reading: _Reading, role: Role, count: int, example: Any) -> 
 def _values_missing(reading: _Reading, role: Role, count: int) -> FieldProblem:
     column_name = reading.columns[role]
     orders = "1 order" if count == 1 else f"{count:,} orders"
-    message = f"is empty for {orders}; every order needs a {role}"
+    message = f"is empty for {orders}; fill in the {role} of every order"
     context = {"column": column_name, "role": role, "count": count}
     return FieldProblem(f"{role}_column", message, "values_missing", context)
 
