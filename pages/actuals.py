@@ -44,7 +44,7 @@ if problems:
     )
     st.page_link("pages/plan.py", label=t("Go to the Plan page"), icon=":material/target:")
 
-imported = actuals_views.source_section(plan, draft)
+imported = actuals_views.source_section(plan, draft, store)
 if imported is None:
     st.info(
         t(

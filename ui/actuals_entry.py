@@ -16,6 +16,7 @@ lack it), so a blank is never read as zero.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -104,6 +105,11 @@ def entries() -> dict[str, dict[str, float]]:
     """What was typed: week key → column role → value."""
     kept: dict[str, dict[str, float]] = st.session_state.setdefault(ENTRIES_KEY, {})
     return kept
+
+
+def typed_fingerprint(typed: dict[str, dict[str, float]]) -> str:
+    """What was typed, as one key: the same values give the same key."""
+    return hashlib.sha256(repr(sorted(typed.items())).encode()).hexdigest()
 
 
 def entry_table(plan: Plan, stage_ids: list[str]) -> Entered:

@@ -36,6 +36,8 @@ CURRENT_KEY = KEY + "current"
 FILE_KEY = KEY + "file"
 ATTEMPT_KEY = KEY + "attempt"
 UPLOAD_KEY = KEY + "upload"
+ROUND_KEY = KEY + "upload_round"
+"""Bumped to give the uploader a fresh key: the only way to empty it."""
 Kind = results_files.Kind
 KINDS: dict[str, str] = {
     "orders": N_("Orders: one row per order (or order line)"),
@@ -110,7 +112,7 @@ def file_section(plan: Plan) -> list[FieldProblem]:
     st.file_uploader(
         t("Results file (CSV or Excel)"),
         type=["csv", "txt", "tsv", "xlsx", "xlsm"],
-        key=UPLOAD_KEY,
+        key=upload_key(),
         on_change=_file_changed,
         help=t(
             "An order export from your store (Shopify, WooCommerce, Salla, Zid or any CSV "
@@ -132,9 +134,23 @@ def file_section(plan: Plan) -> list[FieldProblem]:
     return list(_last_problems())
 
 
+def upload_key() -> str:
+    """The uploader's key this round (``actuals.upload`` first)."""
+    round_number = int(st.session_state.get(ROUND_KEY, 0))
+    return UPLOAD_KEY if round_number == 0 else f"{UPLOAD_KEY}.{round_number}"
+
+
+def forget_file() -> None:
+    """Empty the uploader and forget the file it held (its results are the caller's)."""
+    st.session_state.pop(upload_key(), None)
+    st.session_state[ROUND_KEY] = int(st.session_state.get(ROUND_KEY, 0)) + 1
+    st.session_state.pop(FILE_KEY, None)
+    st.session_state.pop(ATTEMPT_KEY, None)
+
+
 def _file_changed() -> None:
     """A new file is kept (bytes, name, header); a removed one is forgotten, results stay."""
-    uploaded = st.session_state.get(UPLOAD_KEY)
+    uploaded = st.session_state.get(upload_key())
     if uploaded is None:
         st.session_state.pop(FILE_KEY, None)
         st.session_state.pop(ATTEMPT_KEY, None)

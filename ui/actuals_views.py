@@ -23,7 +23,7 @@ from planner.review.pacing import Thresholds, make_thresholds
 from planner.review.review import Review, review
 from storage.records import StoreError
 from storage.store import PlanStore
-from ui import actuals_entry, actuals_import, saved
+from ui import actuals_entry, actuals_import, actuals_store, saved
 from ui.actuals_import import Imported, covered_days
 from ui.draft import STAGE_IDS
 from ui.format import count, day, joined, markdown
@@ -108,8 +108,29 @@ def _skip_reason(row: dict[str, Any]) -> str:
 SOURCES = {"file": N_("Upload a file"), "typed": N_("Type weekly results")}
 
 
-def source_section(plan: Plan, draft: Mapping[str, Any]) -> Imported | None:
-    """Where the results come from; returns the results to show, or None yet."""
+def source_section(
+    plan: Plan, draft: Mapping[str, Any], store: PlanStore | None
+) -> Imported | None:
+    """Where the results come from; returns the results to show, or None yet.
+
+    With a saved plan open, its kept results come back, and new ones are kept with it.
+    """
+    actuals_store.follow_open_plan(store)
+    imported = _source(plan, draft)
+    actuals_store.keep(store, imported)
+    if imported is not None:
+        st.button(
+            t("Remove these results"),
+            key=KEY + "remove",
+            on_click=actuals_store.remove,
+            args=(store,),
+            icon=":material/delete:",
+            help=t("Forget the results, here and with the saved plan. The plan itself stays."),
+        )
+    return imported
+
+
+def _source(plan: Plan, draft: Mapping[str, Any]) -> Imported | None:
     source = st.segmented_control(
         t("Results"),
         list(SOURCES),
@@ -161,12 +182,11 @@ def _typed(plan: Plan, draft: Mapping[str, Any]) -> Imported | None:
         )
     if entered.actuals is None:
         return None
-    typed = repr(sorted(actuals_entry.entries().items()))
     return Imported(
         name=t("Typed results"),
         kind="typed",
         actuals=entered.actuals,
-        fingerprint=hashlib.sha256(typed.encode()).hexdigest(),
+        fingerprint=actuals_entry.typed_fingerprint(actuals_entry.entries()),
     )
 
 

@@ -161,3 +161,63 @@ def test_the_review_can_read_the_baseline_instead(app: AppTest) -> None:
     assert not app.exception
     revenue = next(item for item in app.metric if item.label == "Revenue to date")
     assert "$12,000" in str(revenue.help)
+
+
+def saved_demo(app: AppTest) -> int:
+    """Save the demo plan as Amira; its id."""
+    app.text_input(key="saved.author").input("Amira").run()
+    app.button(key="saved.save").click().run()
+    with PlanStore.open() as store:
+        return store.list_plans()[0].id
+
+
+def test_results_are_kept_with_the_saved_plan_for_next_time(
+    app: AppTest, open_app: Callable[..., AppTest]
+) -> None:
+    plan_id = saved_demo(app)
+    app = upload(app.switch_page(PAGE).run(), "funnel.csv", funnel_csv())
+    assert any("Kept with the saved plan: 'funnel.csv'" in item.value for item in app.caption)
+    before = metric(app, "Revenue to date")
+
+    later = open_app(plan=str(plan_id)).switch_page(PAGE).run()
+    assert not later.exception
+    assert metric(later, "Revenue to date") == before
+    assert any("'funnel.csv'" in item.value for item in later.caption)
+
+
+def test_a_bad_file_changes_nothing_kept(app: AppTest) -> None:
+    plan_id = saved_demo(app)
+    app = upload(app.switch_page(PAGE).run(), "funnel.csv", funnel_csv())
+    app = upload(app, "junk.csv", b"Date,Sessions\n2027-01-01,many\n")
+    assert app.error
+    with PlanStore.open() as store:
+        kept = store.results_info(plan_id)
+    assert kept is not None
+    assert kept.name == "funnel.csv"
+
+
+def test_removing_the_results_forgets_them_with_the_plan(app: AppTest) -> None:
+    plan_id = saved_demo(app)
+    app = upload(app.switch_page(PAGE).run(), "funnel.csv", funnel_csv())
+    app = app.button(key="actuals.remove").click().run()
+    assert not app.exception
+    assert any("Upload an order export" in item.value for item in app.info)
+    with PlanStore.open() as store:
+        assert store.results_info(plan_id) is None
+
+
+def test_typed_weeks_are_kept_with_the_saved_plan(
+    app: AppTest, open_app: Callable[..., AppTest]
+) -> None:
+    plan_id = saved_demo(app)
+    app = app.switch_page(PAGE).run()
+    app = app.segmented_control(key="actuals.source").set_value("typed").run()
+    app.session_state["actuals.entry.weeks"] = {
+        "2027-01-04": {"stage:0": 6000.0, "stage:4": 100.0, "revenue": 9000.0},
+    }
+    app = app.run()
+    assert metric(app, "Revenue to date") == "$9,000"
+
+    later = open_app(plan=str(plan_id)).switch_page(PAGE).run()
+    assert later.segmented_control(key="actuals.source").value == "typed"
+    assert metric(later, "Revenue to date") == "$9,000"
