@@ -33,6 +33,7 @@ bench: $(RUNTIME_STAMP)
 	$(PY) bench/plans_page.py
 	$(PY) bench/simulate.py
 	$(PY) bench/ab.py
+	$(PY) bench/order_log.py
 
 browser:
 	bash scripts/install-browser.sh

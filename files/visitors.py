@@ -26,11 +26,13 @@ Other columns are not read. The values:
   did (a buyer's revenue is unknown, not zero). Negative revenue (a refund) and revenue
   from a visitor who did not convert are kept as they are.
 
-The file: UTF-8 (a byte-order mark is fine), at most ``MAX_FILE_BYTES``; the delimiter is
-the comma, or the semicolon, tab or bar when the header holds more of one of those. Blank
-lines are skipped. Every value a visitor holds is one line: a quoted value running over
-several lines is refused, so row numbers are line numbers, the header being row 1, as a
-spreadsheet numbers them.
+The file is checked, its header read and its rows numbered by ``files.csv_text``, which the
+order reader shares (the names this module used to hold, ``_check_utf8``, ``_RowNumbers``...,
+are still imported from here). The file: UTF-8 (a byte-order mark is fine), at most
+``MAX_FILE_BYTES``; the delimiter is the comma, or the semicolon, tab or bar when the
+header holds more of one of those. Blank lines are skipped. Every value a visitor holds is
+one line: a quoted value running over several lines is refused, so row numbers are line
+numbers, the header being row 1, as a spreadsheet numbers them.
 
 Nothing is lost or guessed: any problem raises ``PlanInvalid`` with one ``FieldProblem``
 per problem. File-wide problems are addressed to ``(file)``; a column that can't be found
@@ -49,14 +51,9 @@ with pyarrow.compute), numpy counts each arm with ``bincount``. No Python runs p
 
 from __future__ import annotations
 
-import csv
-import functools
-import io
 import re
-import unicodedata
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, NoReturn, TypeVar
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -65,27 +62,52 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 from pydantic import Field, ValidationError
 
+from files.csv_text import BOM as _BOM  # noqa: F401  (the old names, still imported elsewhere)
+from files.csv_text import (  # noqa: F401
+    HEADERS_SHOWN,
+    ROWS_SHOWN,
+    AnyRole,
+    InvalidRows,
+    RowNumbers,
+    bad_rows,
+    check_file,
+    check_records,
+    column_ambiguous,
+    column_missing,
+    columns_reused,
+    header_key,
+    numbers_in_text,
+    read_header,
+    refuse_unreadable,
+    shown_value,
+)
+from files.csv_text import LOCAL_DIGITS as _DIGITS  # noqa: F401
+from files.csv_text import VISIBLE as _VISIBLE  # noqa: F401
+from files.csv_text import as_numpy as _as_numpy
+from files.csv_text import check_not_binary as _check_not_binary  # noqa: F401
+from files.csv_text import check_utf8 as _check_utf8  # noqa: F401
+from files.csv_text import read_header as _header  # noqa: F401
+from files.csv_text import refuse as _refuse  # the name tests/i18n's source scan looks for
+from files.csv_text import refuse_multiline as _refuse_multiline  # noqa: F401
+from files.csv_text import rows_phrase as _rows  # noqa: F401
+from files.csv_text import shown_value as _shown  # noqa: F401
 from planner.abtests.arms import MAX_VARIANTS, Arm
 from planner.abtests.revenue import RevenueStats
 from planner.base import Model
-from planner.errors import FILE, FieldProblem, PlanInvalid, field_path
-from planner.types import MAX_MONEY, format_number, printable, show_text
+from planner.errors import FieldProblem, PlanInvalid, field_path
+from planner.types import MAX_MONEY, format_number, show_text
+
+_InvalidRows = InvalidRows  # the old names, still imported elsewhere
+_RowNumbers = RowNumbers
+_unreadable = refuse_unreadable
+_numbers_in_text = numbers_in_text
 
 MAX_FILE_BYTES = 200_000_000
 """200 MB: about 8 million visitors of four short columns."""
 MAX_ARMS = MAX_VARIANTS + 1
 MAX_REVENUE = MAX_MONEY
 """The largest revenue one visitor may bring, either sign."""
-ROWS_SHOWN = 5
-HEADERS_SHOWN = 20
-_FIRST_ROW = 2  # the header is row 1
-_BOM = b"\xef\xbb\xbf"
-_LF, _CR = 0x0A, 0x0D
-_VISIBLE = re.compile(rb"\S")
-_BLANK_LINES = re.compile(rb"[\r\n]*")
-
 Role = Literal["arm", "converted", "revenue"]
-AnyRole = TypeVar("AnyRole", bound=str)  # the roles of this file's columns, or an order log's
 ROLE_FIELDS: dict[Role, str] = {
     "arm": "arm_column",
     "converted": "converted_column",
@@ -93,19 +115,6 @@ ROLE_FIELDS: dict[Role, str] = {
 }
 
 # --- Headers ---------------------------------------------------------------------------------
-
-_ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
-
-
-def header_key(text: str) -> str:
-    """A header as it is matched: letters and digits only, case and Arabic forms folded.
-
-    ``" Revenue (USD) "`` → ``revenueusd``; ``"الإيرادات"`` → ``الايرادات``; tatweel,
-    diacritics, spaces, punctuation and symbols are dropped.
-    """
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_ALEF)
-    return "".join(character for character in folded if unicodedata.category(character)[0] in "LN")
-
 
 _SYNONYMS: dict[Role, tuple[str, ...]] = {
     "arm": (
@@ -180,30 +189,6 @@ _FALSE = ("0", "false", "no", "n", "f", "لا", "٠")
 # pyarrow's boolean parser takes these exactly as written; anything else is read as text.
 _ARROW_TRUE = [*_TRUE, "True", "TRUE", "Yes", "YES", "Y", "T"]
 _ARROW_FALSE = [*_FALSE, "False", "FALSE", "No", "NO", "N", "F"]
-_DIGITS = {
-    **{chr(0x0660 + digit): str(digit) for digit in range(10)},  # Arabic-Indic
-    **{chr(0x06F0 + digit): str(digit) for digit in range(10)},  # Extended (Persian)
-    "٫": ".",  # Arabic decimal separator
-    "٬": ",",  # Arabic thousands separator
-}
-_CURRENCY = r"(?:\p{Sc}|[A-Z]{3}|\p{Arabic}[\p{Arabic}.]*)"  # a sign, an ISO code, ر.س
-_LEADING_CURRENCY = rf"^([-+]?)\s*{_CURRENCY}\s*"
-_TRAILING_CURRENCY = rf"\s*{_CURRENCY}$"
-_PLAIN_NUMBER = r"^[-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$"
-_DELIMITERS = (",", ";", "\t", "|")
-_BINARY_SIGNATURES = {
-    b"PK\x03\x04": "zip",  # .xlsx, .ods and every zip archive
-    b"\xd0\xcf\x11\xe0": "xls",  # Excel 97-2003
-    b"%PDF": "pdf",
-}
-_UNICODE_MARKS = {  # UTF-32's marks first: its little-endian one starts as UTF-16's does
-    b"\0\0\xfe\xff": "UTF-32",
-    b"\xff\xfe\0\0": "UTF-32",
-    b"\xff\xfe": "UTF-16",
-    b"\xfe\xff": "UTF-16",
-}
-_LONGEST_REASON = 200
-
 ArmCodes = npt.NDArray[np.int64]
 IntArray = npt.NDArray[np.int64]
 
@@ -251,9 +236,9 @@ def read_visitor_csv(
     """
     data = bytes(data)
     _check_file(data)
-    header, delimiter = _header(data)
+    header, delimiter = read_header(data)
     columns = _choose_columns(header, arm_column, converted_column, revenue_column)
-    rows = _RowNumbers(data)
+    rows = RowNumbers(data)
     table = _parse(data, delimiter, columns, rows)
     return _summarise(table, columns, rows)
 
@@ -261,83 +246,9 @@ def read_visitor_csv(
 # --- The file as a whole ----------------------------------------------------------------------
 
 
-def _refuse(message: str, code: str, **context: Any) -> NoReturn:
-    raise PlanInvalid([FieldProblem(FILE, message, code, context)])
-
-
 def _check_file(data: bytes) -> None:
     """Size, emptiness, encoding: every check that needs only the bytes."""
-    if len(data) > MAX_FILE_BYTES:
-        _refuse(
-            f"is {len(data):,} bytes; a visitor file may be at most {MAX_FILE_BYTES:,} bytes",
-            "file_too_large",
-            size=len(data),
-            limit=MAX_FILE_BYTES,
-        )
-    if _VISIBLE.search(data, len(_BOM) if data.startswith(_BOM) else 0) is None:
-        _refuse("is empty: it holds no header and no visitors", "file_empty")
-    _check_not_binary(data)
-    _check_utf8(data)
-
-
-def _check_not_binary(data: bytes) -> None:
-    for bom, name in _UNICODE_MARKS.items():
-        if data.startswith(bom):
-            _refuse(f"is {name}; save it as UTF-8", "encoding", encoding=name)
-    for signature, kind in _BINARY_SIGNATURES.items():
-        if data.startswith(signature):
-            _refuse(f"is not a CSV file but a {kind} file; save it as CSV", "not_csv", kind=kind)
-    if b"\0" in data:
-        head = data[:1000]
-        if head.count(b"\0") * 3 >= len(head):  # every other byte zero: UTF-16 with no mark
-            _refuse("is UTF-16; save it as UTF-8", "encoding", encoding="UTF-16")
-        _refuse("is not a CSV file: it holds binary data; save it as CSV", "not_csv", kind="binary")
-
-
-def _check_utf8(data: bytes) -> None:
-    """Arrow checks the whole file at C speed; Python says where, when it isn't UTF-8."""
-    if data.isascii():
-        return
-    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64).tobytes())
-    whole = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
-    try:
-        whole.cast(pa.large_string())
-    except pa.ArrowInvalid:
-        _not_utf8(data)
-
-
-def _not_utf8(data: bytes) -> NoReturn:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        start = error.start
-        line_start = max(data.rfind(b"\n", 0, start), data.rfind(b"\r", 0, start)) + 1
-        line = data.count(b"\n", 0, start) + 1
-        column = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
-        byte = f"0x{data[start]:02X}"
-        _refuse(
-            f"is not UTF-8: invalid byte {byte} at line {line}, column {column}; save it as UTF-8",
-            "not_utf8",
-            byte=byte,
-            line=line,
-            column=column,
-        )
-    _refuse("is not UTF-8; save it as UTF-8", "not_utf8", byte="", line=0, column=0)
-
-
-def _header(data: bytes) -> tuple[list[str], str]:
-    """The header's fields and the delimiter, from the first line that is not blank."""
-    start = _BLANK_LINES.match(data, len(_BOM) if data.startswith(_BOM) else 0)
-    begin = start.end() if start is not None else 0
-    end = len(data)
-    for terminator in (b"\n", b"\r"):
-        found = data.find(terminator, begin, end)
-        end = found if found >= 0 else end
-    line = data[begin:end].decode("utf-8")
-    delimiter = max(_DELIMITERS, key=line.count) if line else ","
-    if line.count(delimiter) == 0:
-        delimiter = ","
-    return next(csv.reader([line], delimiter=delimiter), []), delimiter
+    check_file(data, limit=MAX_FILE_BYTES, kind="a visitor file", items="visitors")
 
 
 # --- Choosing the columns ---------------------------------------------------------------------
@@ -385,14 +296,6 @@ def _column_for(
     return matches[0], column_ambiguous(ROLE_FIELDS[role], role, matches)
 
 
-def column_ambiguous(field: str, role: str, matches: list[str]) -> FieldProblem:
-    """More than one header could be the ``role`` column (field: the option naming it)."""
-    shown = tuple(field_path([name]) for name in matches)
-    message = f"could be any of the columns {', '.join(shown)}; name the one to use"
-    context = {"role": role, "columns": shown}
-    return FieldProblem(field, message, "column_ambiguous", context)
-
-
 def _is_synonym(role: Role, key: str) -> bool:
     if key in _KEYS[role]:
         return True
@@ -402,111 +305,7 @@ def _is_synonym(role: Role, key: str) -> bool:
     )
 
 
-def column_missing(
-    field: str, role: str, given: str | None, header: list[str], synonyms: Sequence[str]
-) -> FieldProblem:
-    """No header is the ``role`` column: the file's headers listed (the first few)."""
-    found = tuple(field_path([name]) for name in header[:HEADERS_SHOWN])
-    more = f" and {len(header) - HEADERS_SHOWN:,} more" if len(header) > HEADERS_SHOWN else ""
-    columns = f"{', '.join(found)}{more}"
-    if given is not None:
-        what = f"has no column {show_text(given)}"
-    else:
-        what = f"has no {role} column ({', '.join(synonyms[:3])}…)"
-    message = f"the file {what}; its columns are {columns}"
-    context = {"role": role, "given": given, "found": found, "count": len(header)}
-    return FieldProblem(field, message, "column_missing", context)
-
-
-def columns_reused(
-    chosen: Mapping[AnyRole, str | None], fields: Mapping[AnyRole, str]
-) -> list[FieldProblem]:
-    """A header chosen for two roles, named at the second (``fields``: role → option)."""
-    seen: dict[str, AnyRole] = {}
-    problems = []
-    for role, name in chosen.items():
-        if name is None:
-            continue
-        if name in seen:
-            shown = field_path([name])
-            message = f"is the column {shown}, already the {seen[name]} column; choose another"
-            context = {"role": role, "column": shown, "other": seen[name]}
-            problems.append(FieldProblem(fields[role], message, "column_reused", context))
-        seen[name] = role
-    return problems
-
-
 # --- Parsing ---------------------------------------------------------------------------------
-
-
-@dataclass
-class _InvalidRows:
-    """Rows whose number of fields differs from the header's, as pyarrow reports them."""
-
-    count: int = 0
-    expected: int = 0
-    numbers: tuple[int, ...] = ()
-
-    def __call__(self, row: Any) -> str:
-        self.count += 1
-        self.expected = row.expected_columns
-        if row.number is not None and len(self.numbers) < ROWS_SHOWN:
-            self.numbers = (*self.numbers, row.number)
-        return "skip"
-
-
-class _RowNumbers:
-    """A record's row number in the file (the header is row 1), blank lines counted.
-
-    pyarrow skips blank lines, so the i-th record is the (i + 2)-th line that is not blank;
-    the blank lines are found (only when a row must be named) with numpy, lines ending at
-    CR LF, LF or CR as pyarrow ends them. Multi-line values are refused beforehand, so
-    records and lines agree.
-    """
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    @functools.cached_property
-    def _breaks(self) -> tuple[IntArray, int]:
-        """(numbers of the blank lines, lines in the file)."""
-        raw = np.frombuffer(self._data, dtype=np.uint8)
-        newlines = np.flatnonzero(raw == _LF)
-        after_return = (newlines > 0) & (raw[np.maximum(newlines - 1, 0)] == _CR)
-        starts, ends = newlines - after_return, newlines + 1
-        if b"\r" in self._data:
-            returns = np.flatnonzero(raw == _CR)
-            lone = raw[np.minimum(returns + 1, raw.size - 1)] != _LF
-            lone |= returns == raw.size - 1
-            starts = np.sort(np.concatenate([starts, returns[lone]]))
-            ends = np.sort(np.concatenate([ends, returns[lone] + 1]))
-        content_starts = np.concatenate(
-            [[len(_BOM) if self._data.startswith(_BOM) else 0], ends[:-1]]
-        )
-        blank = np.flatnonzero(content_starts == starts) + 1
-        lines = starts.size + (1 if starts.size == 0 or ends[-1] < raw.size else 0)
-        return blank.astype(np.int64), lines
-
-    @property
-    def lines(self) -> int:
-        """Lines in the file, blank ones included."""
-        return self._breaks[1]
-
-    @property
-    def blank(self) -> int:
-        """Blank lines in the file."""
-        return int(self._breaks[0].size)
-
-    def of_line(self, ordinals: npt.ArrayLike) -> tuple[int, ...]:
-        """The row number of each n-th line that is not blank (n from 1: the header)."""
-        blank = self._breaks[0]
-        ordinal = np.asarray(ordinals, dtype=np.int64)
-        before = np.searchsorted(blank - np.arange(blank.size) - 1, ordinal - 1, side="right")
-        return tuple(int(number) for number in ordinal + before)
-
-    def of_records(self, indices: npt.ArrayLike) -> tuple[int, ...]:
-        """The row number of each record, by its index among the records (0: the first)."""
-        return self.of_line(np.asarray(indices, dtype=np.int64) + _FIRST_ROW)
 
 
 def _parse(data: bytes, delimiter: str, columns: _Columns, rows: _RowNumbers) -> pa.Table:
@@ -515,24 +314,29 @@ def _parse(data: bytes, delimiter: str, columns: _Columns, rows: _RowNumbers) ->
         table, invalid = _read(data, delimiter, columns, typed=True)
     except pa.ArrowException as error:
         if not (isinstance(error, pa.ArrowInvalid) and "conversion error" in str(error)):
-            _unreadable(data, delimiter, error)
+            refuse_unreadable(data, delimiter, error)
         try:
             table, invalid = _read(data, delimiter, columns, typed=False)
         except pa.ArrowException as again:
-            _unreadable(data, delimiter, again)
-    if b'"' in data and rows.lines != rows.blank + 1 + table.num_rows + invalid.count:
-        _refuse_multiline(data, delimiter)
-    if invalid.count:
-        _refuse_invalid_rows(data, delimiter, columns, invalid, rows)
+            refuse_unreadable(data, delimiter, again)
+    check_records(
+        data, delimiter, table.num_rows, invalid, rows, lambda: _numbered(data, delimiter, columns)
+    )
     if table.num_rows == 0:
         _refuse("has a header but no visitors", "no_visitors")
     return table
 
 
+def _numbered(data: bytes, delimiter: str, columns: _Columns) -> InvalidRows:
+    """The invalid rows again, read on one thread so that pyarrow numbers them."""
+    _table, numbered = _read(data, delimiter, columns, typed=False, threads=False)
+    return numbered
+
+
 def _read(
     data: bytes, delimiter: str, columns: _Columns, *, typed: bool, threads: bool = True
-) -> tuple[pa.Table, _InvalidRows]:
-    invalid = _InvalidRows()
+) -> tuple[pa.Table, InvalidRows]:
+    invalid = InvalidRows()
     arm_type = pa.dictionary(pa.int32(), pa.string())
     types = {columns.arm: arm_type, columns.converted: pa.bool_() if typed else arm_type}
     if columns.revenue is not None:
@@ -552,60 +356,6 @@ def _read(
         ),
     )
     return table.unify_dictionaries(), invalid
-
-
-def _refuse_invalid_rows(
-    data: bytes, delimiter: str, columns: _Columns, invalid: _InvalidRows, rows: _RowNumbers
-) -> NoReturn:
-    """Name the first rows with too many or too few fields (numbered, if need be, by a re-read)."""
-    numbered = invalid if invalid.numbers else _numbered_invalid_rows(data, delimiter, columns)
-    numbers = rows.of_line(numbered.numbers)
-    shown = ", ".join(f"{number:,}" for number in numbers)
-    more = "…" if invalid.count > len(numbers) else ""
-    message = (
-        f"has {_rows(invalid.count)} without the header's {invalid.expected} fields "
-        f"({_rows(len(numbers), shown)}{more}); every row needs one field per column"
-    )
-    _refuse(message, "row_columns", rows=numbers, count=invalid.count, expected=invalid.expected)
-
-
-def _numbered_invalid_rows(data: bytes, delimiter: str, columns: _Columns) -> _InvalidRows:
-    """The invalid rows again, read on one thread so that pyarrow numbers them."""
-    _table, numbered = _read(data, delimiter, columns, typed=False, threads=False)
-    return numbered
-
-
-def _refuse_multiline(data: bytes, delimiter: str) -> NoReturn:
-    """A record ran over more than one line: say where, reading the file as Python does."""
-    text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    line = 0
-    for _record in reader:
-        if reader.line_num > line + 1:
-            _refuse(
-                f"has a value running over several lines from row {line + 1:,} (a quote "
-                "opened and not closed?); every visitor must be one line",
-                "multiline_value",
-                row=line + 1,
-            )
-        line = reader.line_num
-    _refuse(
-        "has a quoted value running over several lines; every visitor must be one line",
-        "multiline_value",
-        row=None,
-    )
-
-
-def _unreadable(data: bytes, delimiter: str, error: Exception) -> NoReturn:
-    """Anything else pyarrow can't parse: a value over several lines, or its own reason."""
-    if b'"' in data:
-        try:
-            _refuse_multiline(data, delimiter)
-        except PlanInvalid as found:
-            if found.problems[0].context.get("row") is not None:
-                raise
-    reason = printable(str(error))[:_LONGEST_REASON]
-    _refuse(f"can't be read as CSV: {reason}", "csv_unreadable", reason=reason)
 
 
 # --- Counting the arms ------------------------------------------------------------------------
@@ -628,7 +378,7 @@ class _Arms:
     names: list[str]
 
 
-def _summarise(table: pa.Table, columns: _Columns, rows: _RowNumbers) -> VisitorData:
+def _summarise(table: pa.Table, columns: _Columns, rows: RowNumbers) -> VisitorData:
     arm_column = table.column(columns.arm)
     arms, problems = _arms(arm_column, _Where(arm_column, columns.arm, "arm", rows))
     converted = table.column(columns.converted)
@@ -686,10 +436,6 @@ def _per_arm(arms: _Arms, per_entry: npt.NDArray[np.int64]) -> list[int]:
         arms.arm_of_entry[kept], weights=per_entry[kept], minlength=len(arms.names)
     )
     return [int(total) for total in totals]
-
-
-def _as_numpy(array: Any) -> Any:
-    return array.to_numpy(zero_copy_only=False) if len(array) else np.zeros(0)
 
 
 def _indices(column: pa.ChunkedArray) -> npt.NDArray[np.int32]:
@@ -786,7 +532,7 @@ def _revenue(
         missing = _as_numpy(column.is_null()) if column.null_count else None
         values = np.asarray(_as_numpy(column.fill_null(0.0)), dtype=np.float64)
     else:
-        values, missing, unreadable = _numbers_in_text(column)
+        values, missing, unreadable = numbers_in_text(column)
         problems.append(where.bad("revenue_invalid", "must be a number like 1234.50", unreadable))
     if missing is not None:
         unknown = missing & bought
@@ -802,23 +548,6 @@ def _revenue(
     return values, [problem for problem in problems if problem is not None]
 
 
-def _numbers_in_text(
-    column: pa.ChunkedArray,
-) -> tuple[FloatArray, BoolArray, npt.NDArray[np.intp]]:
-    """Revenue written as text: (numbers, 0 where empty or unreadable; empty; unreadable rows)."""
-    text = pc.utf8_trim_whitespace(column)
-    missing = np.asarray(_as_numpy(pc.equal(text, "")), dtype=np.bool_)
-    if not pc.all(pc.string_is_ascii(text)).as_py():
-        for local, latin in _DIGITS.items():
-            text = pc.replace_substring(text, local, latin)
-    text = pc.replace_substring_regex(text, _LEADING_CURRENCY, r"\1")
-    text = pc.replace_substring_regex(text, _TRAILING_CURRENCY, "")
-    plain = np.asarray(_as_numpy(pc.match_substring_regex(text, _PLAIN_NUMBER)), dtype=np.bool_)
-    kept = pc.if_else(plain, pc.replace_substring(text, ",", ""), pa.scalar("0", pa.string()))
-    numbers = np.asarray(_as_numpy(pc.cast(kept, pa.float64())), dtype=np.float64)
-    return numbers, missing, np.flatnonzero(~plain & ~missing)
-
-
 @dataclass(frozen=True)
 class _Where:
     """A column, to name its bad values by row."""
@@ -826,7 +555,7 @@ class _Where:
     column: pa.ChunkedArray
     header: str
     role: Role
-    rows: _RowNumbers
+    rows: RowNumbers
 
     def bad(
         self, code: str, requirement: str, indices: npt.NDArray[np.intp]
@@ -839,41 +568,5 @@ class _Where:
             return None
         count = int(indices.size)
         numbers = self.rows.of_records(indices[:ROWS_SHOWN])
-        got = _shown(self.column[int(indices[0])].as_py())
+        got = shown_value(self.column[int(indices[0])].as_py())
         return bad_rows(self.header, self.role, code, requirement, numbers, count, got)
-
-
-def bad_rows(
-    header: str,
-    role: str,
-    code: str,
-    requirement: str,
-    numbers: Sequence[int],
-    count: int,
-    got: str,
-) -> FieldProblem:
-    """``row 7: must be …, got "x"; 3 more rows like it (rows 9, 12, 15)``, named by column.
-
-    ``numbers`` are the first rows' numbers (at most ``ROWS_SHOWN``), ``count`` all of them.
-    """
-    message = f"row {numbers[0]:,}: {requirement}, got {got}"
-    if count > 1:
-        others = ", ".join(f"{number:,}" for number in numbers[1:])
-        more = "…" if count > ROWS_SHOWN else ""
-        alike = _rows(count - 1, "like it")
-        message += f"; {count - 1:,} more {alike} ({_rows(len(numbers) - 1, others)}{more})"
-    field = field_path([header])
-    context = {"column": field, "role": role, "row": numbers[0], "rows": numbers}
-    return FieldProblem(field, message, code, context | {"count": count, "got": got})
-
-
-def _rows(count: int, after: str = "") -> str:
-    """``3 rows``, ``1 row``; with ``after``, ``rows 4, 5`` or ``row 4`` (the count unsaid)."""
-    noun = "row" if count == 1 else "rows"
-    return f"{noun} {after}" if after else f"{count:,} {noun}"
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, float):
-        return format_number(value)
-    return show_text("" if value is None else str(value))

@@ -39,6 +39,10 @@ _NONE = np.iinfo(np.int64).max
 _LOOKUP_ABOVE = 10_000
 """Above this many days, months and quarters are looked up per calendar day of the span."""
 
+_TABLE_CELLS = 64_000_000
+"""Up to this many (period, customer) cells, distinct customers are counted in a table of
+them (64 MB) rather than by sorting the orders."""
+
 _MONDAY_OFFSET = 3
 """1970-01-01 was a Thursday: the Monday starting its ISO week is day −3."""
 
@@ -182,17 +186,31 @@ def _first_period_orders(
         return np.zeros(0, dtype=np.bool_)
     if int(customers.min()) < 0:
         raise ValueError(f"customer codes must be 0 or more; found {int(customers.min())}")
-    first_day = np.full(int(customers.max()) + 1, np.iinfo(np.int64).max, dtype=np.int64)
+    first_day = np.full(int(customers.max()) + 1, _NONE, dtype=np.int64)
     np.minimum.at(first_day, customers, np.asarray(days, dtype=np.int64))
-    return period_codes(first_day[customers], freq) - first == periods
+    # each customer's first period worked out once per customer, not once per order
+    ordering = first_day != _NONE  # codes no order uses have no first day
+    first_period = np.zeros(first_day.size, dtype=np.int64)
+    first_period[ordering] = period_codes(first_day[ordering], freq)
+    return first_period[customers] - first == periods
 
 
 def _distinct_per_period(periods: IntArray, customers: IntArray, count: int) -> IntArray:
-    """Count distinct customers in each period via unique (period, customer) keys."""
+    """Count distinct customers in each period via unique (period, customer) keys.
+
+    A table of every (period, customer) cell, marked where an order falls, when it is small
+    (months or quarters of a million customers); else the keys sorted. Both count the cells
+    marked; the table needs no sort.
+    """
     if customers.size == 0:
         return np.zeros(count, dtype=np.int64)
     width = int(customers.max()) + 1
-    pairs = np.sort(periods * width + customers)  # sort + diff: np.unique is slower here
+    keys = periods * width + customers
+    if count * width <= _TABLE_CELLS:
+        seen = np.zeros(count * width, dtype=np.bool_)
+        seen[keys] = True
+        return np.count_nonzero(seen.reshape(count, width), axis=1).astype(np.int64)
+    pairs = np.sort(keys)  # sort + diff: np.unique is slower here
     distinct = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
     return np.bincount(distinct // width, minlength=count)
 

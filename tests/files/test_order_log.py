@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -372,3 +374,366 @@ def test_any_order_file_is_read_or_refused_with_named_problems(
 def test_any_bytes_are_read_or_refused(data: bytes) -> None:
     outcome = read_or_refusal(b"date,email,total\n" + data)
     assert isinstance(outcome, OrderRead) or outcome.problems
+
+
+# --- Store exports ----------------------------------------------------------------------------
+# Header rows as the stores export them where known (WooCommerce's Analytics → Orders
+# download, its common order-export plugins); Salla's and Zid's are their usual headers.
+
+WOO_ANALYTICS = csv(
+    "Date,Order #,Status,Customer,Customer type,Product(s),Items sold,Coupon(s),Net Sales",
+    "2027-01-13 10:15:00,1041,Completed,Ana Ali,new,Mug,1,,120.00",
+    "2027-01-13 11:00:00,1042,Refunded,Bo Chen,new,Cup,1,,40.00",
+    "2027-01-14 09:30:00,1043,Pending payment,Cy Dee,new,Cup,1,,15.00",
+    "2027-01-14 12:00:00,1044,Failed,Cy Dee,new,Cup,1,,15.00",
+    "2027-01-15 08:00:00,1045,Processing,Ana Ali,returning,Plate,2,SALE,60.50",
+)
+
+
+def test_woocommerce_analytics_orders_leave_unpaid_checkouts_out_of_the_refund_rate() -> None:
+    read = read_order_csv(WOO_ANALYTICS)
+    assert (read.order_column, read.status_column, read.amount_column) == (
+        "Order #",
+        "Status",
+        "Net Sales",
+    )
+    assert read.customer_column == "Customer"
+    assert read.segment_column is None  # "Customer type" is new/returning, not a segment
+    assert read.log.amounts.tolist() == [120.0, 60.5]  # 1041 and 1045 kept
+    assert read.log.customers.tolist() == [0, 0]
+    assert read.log.excluded_days.tolist() == days("2027-01-13")  # 1042 refunded
+    assert read.unpaid_orders == 2  # 1043 pending payment, 1044 failed
+    assert (read.rows_read, read.rows_skipped) == (5, 3)
+    assert [row.reason for row in read.skipped] == [
+        "excluded_status",
+        "unpaid_status",
+        "unpaid_status",
+    ]
+
+
+WOO_EXPORT = csv(
+    "Order ID,Order Number,Order Date,Order Status,Billing First Name,Billing Email,"
+    "Billing Phone,Order Currency,Order Total",
+    "501,WC-501,2027-02-01 10:00:00,wc-completed,Ana,ana@x.com,0501,SAR,99.90",
+    "502,WC-502,2027-02-01 11:00:00,wc-cancelled,Bo,bo@x.com,0502,SAR,20.00",
+    "503,WC-503,2027-02-02 11:00:00,wc-checkout-draft,Cy,,,SAR,",
+    "504,WC-504,2027-02-03 11:00:00,wc-pending,Dee,dee@x.com,0504,sar,5.00",
+    "505,WC-505,2027-02-03 12:00:00,wc-processing,Ana,ANA@x.com,0501,SAR,10.10",
+)
+
+
+def test_a_woocommerce_order_export_takes_order_id_before_order_number() -> None:
+    read = read_order_csv(WOO_EXPORT)
+    assert (read.order_column, read.date_column, read.status_column) == (
+        "Order ID",
+        "Order Date",
+        "Order Status",
+    )
+    assert (read.customer_column, read.amount_column) == ("Billing Email", "Order Total")
+    assert read.phone_column == "Billing Phone"
+    assert (read.currency_column, read.currency) == ("Order Currency", "SAR")
+    assert read.log.amounts.tolist() == [99.9, 10.1]
+    assert read.log.customers.tolist() == [0, 0]  # ana@ and ANA@ are one customer
+    assert read.log.excluded_days.tolist() == days("2027-02-01")
+    # a draft with no customer or amount is no problem: it never became an order
+    assert read.unpaid_orders == 2
+
+
+SALLA = BOM + csv(
+    "رقم الطلب,تاريخ الطلب,حالة الطلب,اسم العميل,جوال العميل,البريد الإلكتروني,المدينة,"
+    "طريقة الدفع,المجموع,العملة",
+    "٢٠٠١,2027-03-01 09:00,تم التنفيذ,سارة,0551111111,sara@x.sa,الرياض,مدى,٢٥٠٫٥٠ ر.س,SAR",
+    "2002,2027-03-01 10:00,ملغي,خالد,0552222222,,جدة,مدى,100 ر.س,SAR",
+    "2003,2027-03-02 10:00,بإنتظار الدفع,نورة,0553333333,,الدمام,تحويل,80,SAR",
+    "2004,2027-03-02 11:00,جاري التوصيل,نورة,0553333333,,الدمام,مدى,80,SAR",
+    "2005,2027-03-03 11:00,مسترجع,سارة,0551111111,sara@x.sa,الرياض,مدى,40,SAR",
+    "2006,2027-03-04 11:00,تم التوصيل,نورة,0553333333,,الدمام,مدى,30,SAR",
+)
+
+
+def test_a_salla_export_knows_customers_without_email_by_their_mobile() -> None:
+    read = read_order_csv(SALLA)
+    assert (read.order_column, read.date_column, read.status_column) == (
+        "رقم الطلب",
+        "تاريخ الطلب",
+        "حالة الطلب",
+    )
+    assert (read.customer_column, read.phone_column) == ("البريد الإلكتروني", "جوال العميل")
+    assert (read.amount_column, read.currency) == ("المجموع", "SAR")
+    assert read.log.amounts.tolist() == [250.5, 80.0, 30.0]  # 2001, 2004, 2006
+    assert read.log.customers.tolist() == [0, 1, 1]  # sara by e-mail; noura by mobile twice
+    assert read.log.excluded_days.tolist() == days("2027-03-01", "2027-03-03")
+    assert read.unpaid_orders == 1
+
+
+ZID_ARABIC = csv(
+    "رقم الطلب,تاريخ الطلب,حالة الطلب,اسم العميل,جوال العميل,إجمالي الطلب,العملة,مصدر الطلب",
+    "9001,2027-04-01 10:00,جديد,ريم,966500000001,120 SAR,SAR,المتجر",
+    "9002,2027-04-01 11:00,تم الإلغاء,ريم,966500000001,60 SAR,SAR,المتجر",
+    "9003,2027-04-02 11:00,تم التوصيل,فهد,966500000002,75.5 SAR,SAR,لوحة التحكم",
+    "9004,2027-04-02 12:00,مسترجع,فهد,966500000002,20 SAR,SAR,المتجر",
+)
+
+
+def test_a_zid_arabic_export_reads_the_mobile_as_the_customer_and_the_source_as_channel() -> None:
+    read = read_order_csv(ZID_ARABIC)
+    assert (read.customer_column, read.phone_column) == ("جوال العميل", None)
+    assert (read.amount_column, read.channel_column) == ("إجمالي الطلب", "مصدر الطلب")
+    assert read.log.amounts.tolist() == [120.0, 75.5]
+    assert read.log.channel_names == ("المتجر", "لوحة التحكم")
+    assert read.log.channels is not None
+    assert read.log.channels.tolist() == [0, 1]
+    assert read.log.excluded_days.tolist() == days("2027-04-01", "2027-04-02")
+
+
+ZID_ENGLISH = csv(
+    "Order ID,Order Date,Order Status,Payment Status,Customer Name,Customer Mobile,"
+    "Customer Email,Order Total,Currency,Source",
+    "7001,2027-05-01 10:00,new,paid,Reem,966500000001,reem@x.sa,120.00,SAR,Storefront",
+    "7002,2027-05-01 11:00,cancelled,pending,Reem,966500000001,reem@x.sa,60.00,SAR,Storefront",
+    "7003,2027-05-02 11:00,delivered,paid,Fahd,966500000002,,75.50,SAR,Dashboard",
+    "7004,2027-05-03 11:00,reversed,refunded,Fahd,966500000002,,20.00,SAR,Storefront",
+)
+
+
+def test_a_zid_english_export_reads_its_order_status_not_its_payment_status() -> None:
+    read = read_order_csv(ZID_ENGLISH)
+    assert read.status_column == "Order Status"
+    assert (read.customer_column, read.phone_column) == ("Customer Email", "Customer Mobile")
+    assert read.log.amounts.tolist() == [120.0, 75.5]
+    assert read.log.customers.tolist() == [0, 1]
+    assert read.log.excluded_days.tolist() == days("2027-05-01", "2027-05-03")
+    assert read.unpaid_orders == 0
+
+
+def test_pending_is_an_unpaid_checkout_except_in_a_shopify_export() -> None:
+    shopify = csv(
+        "Name,Email,Financial Status,Total,Created at",
+        "#1,a@x.com,pending,5,2027-01-13",
+        "#2,a@x.com,paid,7,2027-01-13",
+    )
+    assert read_order_csv(shopify).log.amounts.tolist() == [5.0, 7.0]
+    other = csv("order id,date,email,total,status", "1,2027-01-13,a,5,pending", "2,2027-01-13,a,7,")
+    read = read_order_csv(other)
+    assert (read.log.amounts.tolist(), read.unpaid_orders) == ([7.0], 1)
+
+
+# --- Channels, segments, currencies -----------------------------------------------------------
+
+
+LABELLED = csv(
+    "order id,date,email,total,status,channel,segment,currency",
+    "1,2027-01-13,a@x.com,10,paid,instagram,VIP,SAR",
+    "2,2027-01-13,b@x.com,20,paid, web ,,sar",
+    "2,2027-01-13,b@x.com,,,,Wholesale,",
+    "3,2027-01-14,c@x.com,30,cancelled,tiktok,VIP,SAR",
+    "4,2027-01-14,a@x.com,40,paid,,VIP,SAR",
+    "5,2027-01-15,d@x.com,50,paid,web,,SAR",
+)
+
+
+def test_channels_and_segments_are_coded_in_the_order_first_seen_none_last() -> None:
+    """Kept orders 1, 2, 4, 5; order 2's segment is its second row's (the first is empty)."""
+    read = read_order_csv(LABELLED)
+    log = read.log
+    assert log.channel_names == ("instagram", "web", "(none)")  # tiktok only cancelled
+    assert log.channels is not None
+    assert log.channels.tolist() == [0, 1, 2, 1]
+    assert log.segment_names == ("VIP", "Wholesale", "(none)")
+    assert log.segments is not None
+    assert log.segments.tolist() == [0, 1, 0, 2]
+    assert (read.channel_column, read.segment_column, read.currency) == (
+        "channel",
+        "segment",
+        "SAR",
+    )
+
+
+def test_columns_are_named_outright() -> None:
+    data = csv("when,who,paid,via,tier,money", "2027-01-13,a,5,web,gold,USD")
+    read = read_order_csv(
+        data,
+        date_column="when",
+        customer_column="who",
+        amount_column="paid",
+        channel_column="via",
+        segment_column="tier",
+        currency_column="money",
+    )
+    assert (read.log.channel_names, read.log.segment_names, read.currency) == (
+        ("web",),
+        ("gold",),
+        "USD",
+    )
+    assert only_problem(
+        data,
+        date_column="when",
+        customer_column="who",
+        amount_column="paid",
+        channel_column="route",
+    )[:2] == ("channel_column", "column_missing")
+
+
+def test_a_log_without_label_columns_has_no_codes() -> None:
+    log = read_order_csv(csv("date,email,total", "2027-01-13,a,1")).log
+    assert (log.channels, log.channel_names, log.segments, log.segment_names) == (
+        None,
+        (),
+        None,
+        (),
+    )
+
+
+def test_more_than_one_currency_is_refused_naming_them_in_file_order() -> None:
+    data = csv(
+        "date,email,total,currency",
+        "2027-01-13,a,10,SAR",
+        "2027-01-13,b,10,usd",
+        "2027-01-14,c,10,SAR",
+        "2027-01-14,d,10,AED",
+    )
+    field, code, context = only_problem(data)
+    assert (field, code) == ("currency", "currency_mixed")
+    assert (context["count"], context["currencies"]) == (3, ("SAR", "USD", "AED"))
+
+
+def test_an_unpaid_checkout_in_another_currency_is_no_problem() -> None:
+    data = csv(
+        "date,email,total,currency,status",
+        "2027-01-13,a,10,SAR,paid",
+        "2027-01-13,b,10,USD,failed",
+        "2027-01-13,b,10,,paid",
+    )
+    assert read_order_csv(data).currency == "SAR"
+
+
+def test_two_columns_of_one_tier_are_ambiguous_but_a_lower_tier_gives_way() -> None:
+    both = csv("status,order status,date,email,total", "paid,cancelled,2027-01-13,a,1")
+    read = read_order_csv(both)
+    assert read.status_column == "order status"
+    assert read.log.excluded_days.tolist() == days("2027-01-13")
+    field, code, _context = only_problem(csv("date,email,customer,total", "2027-01-13,a,b,1"))
+    assert (field, code) == ("customer_column", "column_ambiguous")
+
+
+# --- The quick paths agree with the careful ones ------------------------------------------------
+
+_ZONES = ["UTC", "Asia/Riyadh", "America/New_York", "Europe/London", "Australia/Lord_Howe"]
+# Instants around clock changes: 2027-03-14 07:00Z (New York), 2027-03-28 01:00Z (London),
+# 2027-04-03 15:00Z (Lord Howe, a half-hour change)
+_CHANGES = [1_805_007_600, 1_806_195_600, 1_806_764_400]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    zone=st.sampled_from(_ZONES),
+    change=st.sampled_from(_CHANGES),
+    seconds=st.lists(st.integers(-40_000, 40_000), min_size=1, max_size=120),
+    offsets=st.lists(st.sampled_from([-300, 0, 180, 330, 630]), min_size=1, max_size=120),
+)
+def test_times_with_offsets_take_the_day_python_gives_them(
+    zone: str, change: int, seconds: list[int], offsets: list[int]
+) -> None:
+    """Oracle: ``datetime.astimezone(ZoneInfo(zone))`` on each time, one by one.
+
+    Every time has an offset, so the file is read by one cast, and its days found per
+    quarter hour of the span (when there are more times than quarter hours).
+    """
+    import zoneinfo
+
+    texts, expected = [], []
+    for index, second in enumerate(seconds):
+        minutes = offsets[index % len(offsets)]
+        shift = dt.timezone(dt.timedelta(minutes=minutes))
+        moment = dt.datetime.fromtimestamp(change + second, dt.UTC).astimezone(shift)
+        texts.append(moment.isoformat())
+        expected.append(day(moment.astimezone(zoneinfo.ZoneInfo(zone)).date().isoformat()))
+    data = csv("created at,email,total", *(f"{text},a,1" for text in texts))
+    assert read_order_csv(data, timezone=zone).log.days.tolist() == expected
+
+
+def test_a_file_of_iso_dates_and_plain_amounts_reads_as_the_careful_path_does() -> None:
+    """One odd value sends a column down the careful path; the others must not change."""
+    rows = ["2027-01-13,a,1.5", "2027-01-14 23:59:59,b,2e1", "2027-01-15T00:00,c,.25"]
+    quick = read_order_csv(csv("date,email,total", *rows)).log
+    careful = read_order_csv(csv("date,email,total", *rows, " 2027-01-16 ,d,$1")).log
+    assert quick.days.tolist() == careful.days.tolist()[:3]
+    assert quick.amounts.tolist() == careful.amounts.tolist()[:3] == [1.5, 20.0, 0.25]
+
+
+_STATUS_CELLS = st.sampled_from(
+    ["", "paid", "Cancelled", "wc-refunded", "failed", "Pending payment", "بإنتظار الدفع", "مسترجع"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(1, 6),  # order id: repeats make line items
+            st.integers(1, 28),  # day of January 2027
+            st.sampled_from(["a@x.com", "B@x.com", "b@X.com", "c"]),
+            st.integers(0, 500),  # amount in cents
+            _STATUS_CELLS,
+            st.sampled_from(["", "web", "instagram", " web"]),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_every_order_is_kept_excluded_or_unpaid_once(
+    rows: list[tuple[int, int, str, int, str, str]],
+) -> None:
+    """Oracle: the orders counted by hand from the rows (first non-empty status per id)."""
+    lines = [
+        f"{order},2027-01-{day_of:02d},{email},{cents / 100:.2f},{status},{channel}"
+        for order, day_of, email, cents, status, channel in rows
+    ]
+    read = read_order_csv(csv("order id,date,email,total,status,channel", *lines))
+    first_status: dict[int, str] = {}
+    for order, _day, _email, _cents, status, _channel in rows:
+        if status and order not in first_status:
+            first_status[order] = status
+    orders = {order for order, *_rest in rows}
+    excluded = {o for o, s in first_status.items() if s in ("Cancelled", "wc-refunded", "مسترجع")}
+    unpaid = {
+        o for o, s in first_status.items() if s in ("failed", "Pending payment", "بإنتظار الدفع")
+    }
+    log = read.log
+    assert len(log.days) == len(orders - excluded - unpaid)
+    assert len(log.excluded_days) == len(excluded)
+    assert read.unpaid_orders == len(unpaid)
+    assert len(log.days) + read.rows_skipped == read.rows_read == len(rows)
+    assert log.channels is not None
+    assert set(log.channels.tolist()) == set(range(len(log.channel_names)))
+    assert "" not in log.channel_names
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    chunks=st.lists(
+        st.lists(st.sampled_from(["a@x", "b@x", " a@x", "c", ""]), max_size=6),
+        min_size=2,
+        max_size=5,
+    )
+)
+def test_a_long_column_encoded_in_halves_encodes_as_a_whole(chunks: list[list[str]]) -> None:
+    """Oracle: ``pyarrow.compute.dictionary_encode`` of the whole column at once."""
+    column = pa.chunked_array([pa.array(chunk, pa.string()) for chunk in chunks], pa.string())
+    expected = pc.dictionary_encode(column.combine_chunks())
+    previous = orders._SPLIT_ABOVE
+    orders._SPLIT_ABOVE = 0  # not monkeypatch: hypothesis runs many examples per test
+    try:
+        values, indices = orders._encode(column)
+    finally:
+        orders._SPLIT_ABOVE = previous
+    assert values.to_pylist() == expected.dictionary.to_pylist()
+    assert indices.tolist() == expected.indices.to_pylist()
+
+
+def test_customers_differing_only_in_spaces_are_one_customer() -> None:
+    data = csv(
+        "date,email,total", "2027-01-13,a@x.com,1", '2027-01-13," a@x.com",2', "2027-01-13,c ,3"
+    )
+    data += b"2027-01-14,c,4\n"
+    assert read_order_csv(data).log.customers.tolist() == [0, 0, 1, 1]

@@ -247,3 +247,31 @@ def test_a_negative_customer_code_is_refused_with_the_code() -> None:
     """Oracle: ``OrderLog`` codes customers from 0; the message names the bad code."""
     with pytest.raises(ValueError, match="found -1"):
         aggregate(order_log([("2027-01-01", -1, 10.0)]), "month")
+
+
+@pytest.mark.parametrize("freq", FREQUENCIES)
+def test_distinct_customers_are_counted_alike_by_table_and_by_sort(
+    freq: Frequency, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Oracle: pandas ``nunique`` per period, with the table of cells made too small to use.
+
+    Small logs are counted in a table of (period, customer) cells; the sort that counts the
+    large ones must give the same counts, checked here on the same log both ways.
+    """
+    from planner.actuals import kpis
+
+    log = generated_log(seed=20270105)
+    expected = pandas_oracle(log, freq)
+    by_table = [(row.customers, row.new_customers) for row in aggregate(log, freq)]
+    monkeypatch.setattr(kpis, "_TABLE_CELLS", 0)
+    by_sort = [(row.customers, row.new_customers) for row in aggregate(log, freq)]
+    assert by_table == by_sort
+    assert [customers for customers, _new in by_sort] == expected.customers.astype(int).tolist()
+
+
+def test_customer_codes_with_gaps_count_as_the_same_codes_made_dense() -> None:
+    """Oracle: the same log with its codes renumbered 0, 1, 2 (``aggregate`` of that)."""
+    sparse = order_log([("2027-01-04", 7, 10.0), ("2027-02-01", 7, 5.0), ("2027-02-02", 900, 1.0)])
+    dense = order_log([("2027-01-04", 0, 10.0), ("2027-02-01", 0, 5.0), ("2027-02-02", 1, 1.0)])
+    for freq in FREQUENCIES:
+        assert aggregate(sparse, freq) == aggregate(dense, freq)
