@@ -33,6 +33,7 @@ from planner.errors import FILE, REQUIRED, FieldProblem, PlanInvalid
 MAX_ORDER_FILE_BYTES = 200 * 1024 * 1024
 FREQUENCIES = ("day", "week", "month", "quarter")
 _ROLES = ("date", "amount", "customer", "order", "status")
+_FILE_ROLES = (*_ROLES, "channel", "segment", "currency")
 
 
 def add_actuals_command(
@@ -49,7 +50,7 @@ def add_actuals_command(
     relation.add_argument("--table", help="with --database: the orders table")
     relation.add_argument("--query", metavar="SQL", help="with --database: one SELECT")
     command.add_argument("--freq", choices=FREQUENCIES, default="month", help="period (month)")
-    for role in _ROLES:
+    for role in _FILE_ROLES:
         command.add_argument(f"--{role}-column", metavar="HEADER", help=f"the {role} column")
     order = command.add_mutually_exclusive_group()
     order.add_argument(
@@ -77,6 +78,9 @@ def actuals(args: argparse.Namespace, _formats: Formats) -> dict[str, Any]:
         customer_column=args.customer_column,
         order_column=args.order_column,
         status_column=args.status_column,
+        channel_column=args.channel_column,
+        segment_column=args.segment_column,
+        currency_column=args.currency_column,
         day_first=args.day_first,
         timezone=args.timezone,
     )

@@ -392,13 +392,13 @@ def refuse_multiline(data: bytes, delimiter: str) -> NoReturn:
         if reader.line_num > line + 1:
             _refuse(
                 f"has a value running over several lines from row {line + 1:,} (a quote "
-                "opened and not closed?); every visitor must be one line",
+                "opened and not closed?); every row must be one line",
                 "multiline_value",
                 row=line + 1,
             )
         line = reader.line_num
     _refuse(
-        "has a quoted value running over several lines; every visitor must be one line",
+        "has a quoted value running over several lines; every row must be one line",
         "multiline_value",
         row=None,
     )

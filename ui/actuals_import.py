@@ -54,6 +54,9 @@ ORDER_ROLES: dict[str, str] = {
     "customer": N_("Customer (id or e-mail)"),
     "order": N_("Order id"),
     "status": N_("Status"),
+    "channel": N_("Channel"),
+    "segment": N_("Segment"),
+    "currency": N_("Currency"),
 }
 MEASURE_ROLES: dict[str, str] = {
     "revenue": N_("Revenue"),
