@@ -23,7 +23,7 @@ from planner.review.pacing import Thresholds, make_thresholds
 from planner.review.review import Review, review
 from storage.records import StoreError
 from storage.store import PlanStore
-from ui import actuals_entry, actuals_import, actuals_store, saved
+from ui import actuals_database, actuals_entry, actuals_import, actuals_store, saved
 from ui.actuals_import import Imported, covered_days
 from ui.draft import STAGE_IDS
 from ui.format import count, day, joined, markdown
@@ -105,7 +105,11 @@ def _skip_reason(row: dict[str, Any]) -> str:
     return reasons.get(str(row.get("reason")), str(row.get("reason", "")).replace("_", " "))
 
 
-SOURCES = {"file": N_("Upload a file"), "typed": N_("Type weekly results")}
+SOURCES = {
+    "file": N_("Upload a file"),
+    "typed": N_("Type weekly results"),
+    "database": N_("Read a database"),
+}
 
 
 def source_section(
@@ -142,6 +146,14 @@ def _source(plan: Plan, draft: Mapping[str, Any]) -> Imported | None:
     )
     if source == "typed":
         return _typed(plan, draft)
+    if source == "database":
+        problems = actuals_database.database_section(plan)
+        for problem in problems:
+            st.error(markdown(_database_problem(problem)), icon=":material/warning:")
+        kept = actuals_import.current()
+        if kept is not None:
+            read_summary(kept)
+        return kept
     problems = actuals_import.file_section(plan)
     kept = actuals_import.current()
     if problems:
@@ -150,6 +162,17 @@ def _source(plan: Plan, draft: Mapping[str, Any]) -> Imported | None:
     if kept is not None:
         read_summary(kept)
     return kept
+
+
+def _database_problem(problem: FieldProblem) -> str:
+    labels = {
+        "url": t("Database URL"),
+        "table": t("Table"),
+        "query": t("Or a query"),
+        "timezone": t("Your store's time zone"),
+        **{field: t(label) for field, label in actuals_database.ROLES.items()},
+    }
+    return describe(problem, labels.get(problem.field, problem.field))
 
 
 def _worded(labels: Mapping[str, str]) -> Callable[[str], str]:

@@ -8,8 +8,10 @@ English or in Arabic.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -221,3 +223,45 @@ def test_typed_weeks_are_kept_with_the_saved_plan(
     later = open_app(plan=str(plan_id)).switch_page(PAGE).run()
     assert later.segmented_control(key="actuals.source").value == "typed"
     assert metric(later, "Revenue to date") == "$9,000"
+
+
+def test_orders_read_from_a_database(actuals_page: Callable[..., AppTest], tmp_path: Path) -> None:
+    """A SQLite shop: 3 orders in January ($100, $50, $30) by 2 customers; one refunded."""
+    shop = tmp_path / "shop.db"
+    with sqlite3.connect(shop) as connection:
+        connection.execute("CREATE TABLE orders (day TEXT, total REAL, email TEXT, state TEXT)")
+        connection.executemany(
+            "INSERT INTO orders VALUES (?, ?, ?, ?)",
+            [
+                ("2027-01-04", 100.0, "a@x.com", "paid"),
+                ("2027-01-05", 50.0, "b@x.com", "paid"),
+                ("2027-01-20", 30.0, "a@x.com", "paid"),
+                ("2027-01-21", 80.0, "b@x.com", "refunded"),
+            ],
+        )
+    app = actuals_page()
+    app = app.segmented_control(key="actuals.source").set_value("database").run()
+    app.text_input(key="actuals.database.url").input(f"sqlite:///{shop}")
+    app.text_input(key="actuals.database.table").input("orders")
+    app.text_input(key="actuals.database.date_column").input("day")
+    app.text_input(key="actuals.database.amount_column").input("total")
+    app.text_input(key="actuals.database.customer_column").input("email")
+    app.text_input(key="actuals.database.status_column").input("state")
+    app = next(button for button in app.button if button.label == "Read the orders").click().run()
+    assert not app.exception
+    assert not app.error
+    assert metric(app, "Revenue to date") == "$180"
+
+
+def test_a_database_that_cannot_be_reached_is_named(
+    actuals_page: Callable[..., AppTest], tmp_path: Path
+) -> None:
+    app = actuals_page()
+    app = app.segmented_control(key="actuals.source").set_value("database").run()
+    app.text_input(key="actuals.database.url").input(f"sqlite:///{tmp_path / 'none.db'}")
+    app.text_input(key="actuals.database.table").input("orders")
+    for field in ("date_column", "amount_column", "customer_column"):
+        app.text_input(key=f"actuals.database.{field}").input(field)
+    app = next(button for button in app.button if button.label == "Read the orders").click().run()
+    assert not app.exception
+    assert any("Database URL" in item.value for item in app.error)
