@@ -23,6 +23,10 @@ from ui.actuals_import import Imported
 from ui.i18n import t
 
 KEY = "actuals.database."
+# Examples of code, the same in every language.
+URL_EXAMPLE = "postgresql://reader:password@host/shop"
+TABLE_EXAMPLE = "orders"
+QUERY_EXAMPLE = "SELECT created_at, total, email FROM orders WHERE total > 0"
 ROLES = {
     "date_column": N_("Date column"),
     "amount_column": N_("Amount column"),
@@ -39,17 +43,17 @@ def database_section(plan: Plan) -> list[Any]:
             t("Database URL"),
             key=KEY + "url",
             type="password",
-            placeholder="postgresql://reader:password@host/shop",
+            placeholder=URL_EXAMPLE,
             help=t(
                 "A SQLAlchemy URL to PostgreSQL or a SQLite file. The orders are only read, "
                 "inside one read-only transaction."
             ),
         )
-        table = st.text_input(t("Table"), key=KEY + "table", placeholder="orders")
+        table = st.text_input(t("Table"), key=KEY + "table", placeholder=TABLE_EXAMPLE)
         query = st.text_area(
             t("Or a query"),
             key=KEY + "query",
-            placeholder="SELECT created_at, total, email FROM orders WHERE total > 0",
+            placeholder=QUERY_EXAMPLE,
             height=80,
         )
         columns = st.columns(3)
