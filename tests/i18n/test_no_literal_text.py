@@ -80,6 +80,10 @@ ALLOWED = {
     "Language · اللغة",
     # The product's name, in the browser's tab.
     "Funnel Planner",
+    # Examples of code in the database form's empty fields: a URL, a table, SQL.
+    "postgresql://reader:password@host/shop",
+    "orders",
+    "SELECT created_at, total, email FROM orders WHERE total > 0",
 }
 # ``format_func=<module-level mapping>.__getitem__`` on a mapping of words shown as they are
 # (a mapping built in the run, of translated labels, needs no entry here).
