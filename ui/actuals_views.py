@@ -76,7 +76,7 @@ def read_summary(imported: Imported) -> None:
         parts.append(t("{rows} rows read", rows=count(summary["rows_read"])))
     skipped = int(summary.get("rows_skipped") or 0)
     if skipped:
-        parts.append(t("{rows} skipped", rows=count(skipped)))
+        parts.append(t("{rows} left out", rows=count(skipped)))
     if span is not None:
         parts.append(t("{first} to {last}", first=day(span[0]), last=day(span[1])))
     missing = summary.get("stages_missing") or ()
@@ -86,7 +86,7 @@ def read_summary(imported: Imported) -> None:
     st.caption(markdown(t("'{file}': {parts}.", file=imported.name, parts=_clauses(parts))))
     rows = summary.get("skipped") or ()
     if rows:
-        with st.expander(t("Skipped rows ({count})", count=count(skipped))):
+        with st.expander(t("Rows left out ({count})", count=count(skipped))):
             st.table([{t("Row"): count(row["row"]), t("Why"): _skip_reason(row)} for row in rows])
 
 
@@ -100,7 +100,8 @@ def _skip_reason(row: dict[str, Any]) -> str:
     column = params.get("column", "")
     reasons = {
         "value_missing": t("'{column}' is empty", column=column),
-        "excluded": t("cancelled, voided or refunded"),
+        "excluded_status": t("cancelled, voided or refunded: counted in the refund rate"),
+        "unpaid_status": t("not paid: a checkout that never became an order"),
     }
     return reasons.get(str(row.get("reason")), str(row.get("reason", "")).replace("_", " "))
 
