@@ -236,7 +236,7 @@ def plan_to_review(store: PlanStore | None, plan: Plan) -> Plan:
     choice = st.radio(
         t("Compare the results with"),
         list(COMPARE),
-        format_func=lambda key: t(COMPARE[key], number=count(number)),
+        format_func={key: t(label, number=count(number)) for key, label in COMPARE.items()}.get,
         key=KEY + "compare",
         horizontal=True,
         help=t(

@@ -237,7 +237,7 @@ def _chart(board: Dashboard, currency: str) -> None:
     kpi = st.selectbox(
         t("Chart"),
         available,
-        format_func=lambda key: t(KPIS[key][0]),
+        format_func=_worded({key: KPIS[key][0] for key in available}),
         key=KEY + "chart_kpi",
     )
     label, kind = KPIS[kpi]

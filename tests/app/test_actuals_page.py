@@ -141,6 +141,9 @@ def test_arabic_page_reviews_without_errors(actuals_page: Callable[..., AppTest]
     assert not app.exception
     assert not app.error
     assert len(app.metric) >= 8
+    # A rerun after a change: every choice's label is worded in the run, in Arabic too.
+    app = app.date_input(key="actuals.as_of").set_value(date(2027, 1, 20)).run()
+    assert not app.exception
 
 
 def test_the_review_can_read_the_baseline_instead(app: AppTest) -> None:
