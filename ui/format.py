@@ -27,6 +27,7 @@ NOTHING = "—"
 # right-to-left text (without it "US$" after an amount reads "$US").
 _LRM = "\u200e"
 _RLM = "\u200f"
+_LRI, _PDI = "\u2066", "\u2069"  # a left-to-right isolate and its end
 # A "$" that no digit follows could close a LaTeX span in Streamlit's markdown ("34 US$ … 5
 # US$" would turn into a formula); "$12" can't, so English text is left as it is.
 _MATH_DOLLAR = re.compile(r"(?<!\\)\$(?!\d)")
@@ -155,11 +156,17 @@ def delta(text: str, value: float) -> str:
 
 
 def _signed(text: str, value: float, is_zero: bool) -> str:
-    """``text`` (an absolute amount) with its sign, read first in Arabic too (a mark)."""
+    """``text`` (an absolute amount) with its sign.
+
+    In a right-to-left page the signed number is isolated left to right (``−15.3%``,
+    ``+360 US$``): the sign stays on the digits' left, where Arabic readers expect it.
+    """
     if is_zero:
         return text
     sign = "+" if value > 0 else "−"
-    return f"{_RLM if right_to_left() else ''}{sign}{text}"
+    if right_to_left():
+        return f"{_LRI}{sign}{text.strip(_RLM + _LRM)}{_PDI}"
+    return f"{sign}{text}"
 
 
 def say(phrase: Phrase) -> str:
