@@ -128,7 +128,7 @@ from files.csv_text import (
 )
 from files.csv_text import latin_digits as _latin_digits  # noqa: F401  (files.funnel_actuals)
 from files.csv_text import refuse as _refuse  # the name tests/i18n's source scan looks for
-from planner.actuals.orders import OrderLog
+from planner.actuals.orders import EXCLUDED_STATUSES, UNPAID_STATUSES, OrderLog
 from planner.base import Model
 from planner.errors import FieldProblem, PlanInvalid, field_path
 from planner.types import printable, show_text
@@ -219,46 +219,6 @@ _TIERS: dict[Role, tuple[frozenset[str], ...]] = {
 _SHOPIFY_KEYS = frozenset({"financialstatus", "createdat"})
 _SHOPIFY_ORDER = "name"
 _SHOPIFY_CANCELLED = "cancelledat"
-EXCLUDED_STATUSES = (
-    "cancelled",
-    "canceled",
-    "voided",
-    "void",
-    "refunded",
-    "wc-cancelled",
-    "wc-refunded",
-    "reversed",
-    "returned",
-    "ملغي",
-    "ملغى",
-    "ملغاة",
-    "ملغية",
-    "تم الإلغاء",
-    "مسترد",
-    "مستردة",
-    "تم الاسترداد",
-    "مسترجع",
-    "مرتجع",
-    "تم الاسترجاع",
-)
-"""Orders placed and then undone: left out of the log, counted for the refund rate."""
-UNPAID_STATUSES = (
-    "failed",
-    "wc-failed",
-    "pending payment",
-    "wc-pending",
-    "awaiting payment",
-    "draft",
-    "checkout-draft",
-    "wc-checkout-draft",
-    "بانتظار الدفع",
-    "بإنتظار الدفع",
-    "في انتظار الدفع",
-    "لم يتم الدفع",
-    "فشل الدفع",
-    "مسودة",
-)
-"""Checkouts that never became orders: left out, counted only in ``unpaid_orders``."""
 _PENDING = "pending"  # unpaid, except in a Shopify export
 NO_LABEL = "(none)"
 """The channel or segment name of the orders that have none."""

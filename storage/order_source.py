@@ -95,6 +95,7 @@ from sqlalchemy.sql.selectable import CTE, FromClause
 
 from planner.actuals.funnel import FunnelActuals, from_daily_periods
 from planner.actuals.kpis import Frequency, PeriodActuals, period_name
+from planner.actuals.orders import EXCLUDED_STATUSES
 from planner.base import Model
 from planner.errors import FieldProblem, PlanInvalid, field_path, problems_from
 from storage.database import CONNECT_TIMEOUT_S, database_url, masked
@@ -103,28 +104,6 @@ Role = Literal["date", "amount", "customer", "order", "status"]
 ROLES: tuple[Role, ...] = ("date", "amount", "customer", "order", "status")
 STATEMENT_TIMEOUT_MS = 60_000
 WORK_MEM = "64MB"
-EXCLUDED_STATUSES = (  # the same list as files.orders.EXCLUDED_STATUSES (a test checks it)
-    "cancelled",
-    "canceled",
-    "voided",
-    "void",
-    "refunded",
-    "wc-cancelled",
-    "wc-refunded",
-    "reversed",
-    "returned",
-    "ملغي",
-    "ملغى",
-    "ملغاة",
-    "ملغية",
-    "تم الإلغاء",
-    "مسترد",
-    "مستردة",
-    "تم الاسترداد",
-    "مسترجع",
-    "مرتجع",
-    "تم الاسترجاع",
-)
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 _COLUMNS_SHOWN = 10
 _LONGEST_REASON = 300

@@ -14,6 +14,49 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+# What a store's order statuses mean, in the words stores export them (Shopify, WooCommerce,
+# Salla, Zid; English and Arabic), compared after lower-casing and trimming.
+EXCLUDED_STATUSES = (
+    "cancelled",
+    "canceled",
+    "voided",
+    "void",
+    "refunded",
+    "wc-cancelled",
+    "wc-refunded",
+    "reversed",
+    "returned",
+    "ملغي",
+    "ملغى",
+    "ملغاة",
+    "ملغية",
+    "تم الإلغاء",
+    "مسترد",
+    "مستردة",
+    "تم الاسترداد",
+    "مسترجع",
+    "مرتجع",
+    "تم الاسترجاع",
+)
+"""Orders placed and then undone: left out of the log, counted for the refund rate."""
+UNPAID_STATUSES = (
+    "failed",
+    "wc-failed",
+    "pending payment",
+    "wc-pending",
+    "awaiting payment",
+    "draft",
+    "checkout-draft",
+    "wc-checkout-draft",
+    "بانتظار الدفع",
+    "بإنتظار الدفع",
+    "في انتظار الدفع",
+    "لم يتم الدفع",
+    "فشل الدفع",
+    "مسودة",
+)
+"""Checkouts that never became orders: left out, counted only in ``unpaid_orders``."""
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
