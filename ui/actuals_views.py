@@ -267,29 +267,27 @@ def review_settings(plan: Plan, imported: Imported) -> tuple[date, Thresholds]:
             help=t("The plan is pro-rated to this day, the day itself included."),
         )
     with right, st.expander(t("Pace colours")):
-        on_pace = st.number_input(
-            t("On pace from (% of plan to date)"),
-            min_value=1,
-            max_value=1000,
-            value=DEFAULT_ON_PACE,
-            step=1,
-            key=KEY + "on_pace",
-            persist_state="session",
-        )
-        behind = st.number_input(
-            t("Behind below (% of plan to date)"),
-            min_value=1,
-            max_value=1000,
-            value=DEFAULT_BEHIND,
-            step=1,
-            key=KEY + "behind",
-            persist_state="session",
-        )
+        on_pace = _share_of_plan(t("On pace from (% of plan to date)"), "on_pace", DEFAULT_ON_PACE)
+        behind = _share_of_plan(t("Behind below (% of plan to date)"), "behind", DEFAULT_BEHIND)
     if behind > on_pace:
         st.warning(t("'Behind below' is above 'On pace from': the two are swapped."))
         behind, on_pace = on_pace, behind
     chosen = as_of if isinstance(as_of, date) else default
     return chosen, make_thresholds(on_pace=on_pace / 100, behind=behind / 100)
+
+
+def _share_of_plan(label: str, name: str, default: int) -> int:
+    """A pace threshold, in whole percent of the plan to date."""
+    chosen = st.number_input(
+        label,
+        min_value=1,
+        max_value=1000,
+        value=default,
+        step=1,
+        key=KEY + name,
+        persist_state="session",
+    )
+    return int(chosen)
 
 
 def fingerprint(plan: Plan, imported: Imported, as_of: date, thresholds: Thresholds) -> str:
