@@ -84,10 +84,24 @@ def read_summary(imported: Imported) -> None:
         quoted = [t("'{name}'", name=stage) for stage in missing]
         parts.append(t("no column for {stages}", stages=joined(quoted)))
     st.caption(markdown(t("'{file}': {parts}.", file=imported.name, parts=_clauses(parts))))
+    used = _columns_used(summary)
+    if used:
+        st.caption(markdown(t("Read from the columns {columns}.", columns=joined(used))))
     rows = summary.get("skipped") or ()
     if rows:
         with st.expander(t("Rows left out ({count})", count=count(skipped))):
             st.table([{t("Row"): count(row["row"]), t("Why"): _skip_reason(row)} for row in rows])
+
+
+def _columns_used(summary: Mapping[str, Any]) -> list[str]:
+    """'Date ← «Created at»'...: which column each role was read from (an order log)."""
+    labels = actuals_import.ORDER_ROLES
+    used = []
+    for role, label in labels.items():
+        header = summary.get(f"{role}_column")
+        if header:
+            used.append(t("{role} ← {column}", role=t(label), column=t("'{name}'", name=header)))
+    return used
 
 
 def _clauses(parts: list[str]) -> str:

@@ -116,6 +116,9 @@ def test_an_order_log_is_recognised_and_read(actuals_page: Callable[..., AppTest
     app = upload(actuals_page(), "orders.csv", order_csv())
     assert not app.exception, app.exception
     assert app.radio(key="actuals.kind").value == "orders"
+    columns = next(item.value for item in app.caption if "Read from the columns" in item.value)
+    assert "Date ← 'Created at'" in columns
+    assert "Customer (id or e-mail) ← 'Email'" in columns
     assert metric(app, "Orders") == "3"
     assert metric(app, "Customers") == "2"
 
