@@ -32,6 +32,9 @@ VERSION_CONFLICT = N_(
 INPUT_REQUIRED = N_("{field}: required")
 INPUT_TOO_LONG = N_("{field}: at most {limit} characters, got {got}")
 INPUT_CONTROL_CHARACTER = N_("{field}: must not contain control characters")
+INPUT_NOT_ONE_OF = N_("{field}: must be one of {allowed}, got '{got}'")
+INPUT_NOT_JSON = N_("{field}: must be JSON data")
+RESULTS_TOO_LARGE = N_("the results are {size} bytes packed; at most {limit} bytes can be kept")
 TIME_UTC = N_("{time} UTC")
 
 # The CLI's plan list (`plans list`): its column headings, and the line for an empty list.
@@ -109,8 +112,18 @@ def _invalid_input(params: Mapping[str, Any], formats: Formats) -> str:
         return _t(formats, INPUT_TOO_LONG, field=field, limit=limit, got=got)
     if problem == "control_character":
         return _t(formats, INPUT_CONTROL_CHARACTER, field=field)
+    if problem == "not_one_of":
+        allowed = ", ".join(str(value) for value in params["allowed"])
+        return _t(formats, INPUT_NOT_ONE_OF, field=field, allowed=allowed, got=params["got"])
+    if problem == "not_json":
+        return _t(formats, INPUT_NOT_JSON, field=field)
     problems: Sequence[FieldProblem] = params["problems"]  # a name the plan file refuses
     return "; ".join(problem_line(found, formats) for found in problems)
+
+
+def _results_too_large(params: Mapping[str, Any], formats: Formats) -> str:
+    size, limit = formats.count(params["size"]), formats.count(params["limit"])
+    return _t(formats, RESULTS_TOO_LARGE, size=size, limit=limit)
 
 
 def _t(formats: Formats, message: str, **params: Any) -> str:
@@ -124,4 +137,5 @@ _WORDINGS: dict[str, Wording] = {
     "share_not_found": _share_not_found,
     "version_conflict": _conflict,
     "invalid_input": _invalid_input,
+    "results_too_large": _results_too_large,
 }

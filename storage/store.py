@@ -668,7 +668,10 @@ def _results_row(
 ) -> dict[str, Any]:
     """The checked columns of a results row, all but the plan and the time."""
     if len(payload) > MAX_RESULTS_BYTES:
-        message = f"the results are {len(payload)} bytes packed; at most {MAX_RESULTS_BYTES}"
+        message = (
+            f"the results are {len(payload):,} bytes packed; at most {MAX_RESULTS_BYTES:,} bytes "
+            "can be kept"
+        )
         raise ResultsTooLarge(message, size=len(payload), limit=MAX_RESULTS_BYTES)
     return {
         "name": checked_results_name(name),

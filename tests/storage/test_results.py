@@ -19,6 +19,8 @@ from alembic import command
 from sqlalchemy import Engine, func, insert, inspect, select, text
 
 from files.actuals_archive import pack, unpack
+from i18n.formats import Formats
+from i18n.store import store_message
 from planner.actuals.funnel import from_orders
 from planner.actuals.orders import OrderLog
 from planner.models import Plan
@@ -197,6 +199,26 @@ def test_results_over_the_limit_are_refused_and_the_old_results_stay(
     assert refused.value.code == "results_too_large"
     assert refused.value.params == {"size": 1001, "limit": 1000}
     assert store.load_results(plan_id) == SavedResults(before, b"x" * 1000)
+    worded = store_message(refused.value.code, refused.value.params)
+    assert worded == "the results are 1,001 bytes packed; at most 1,000 bytes can be kept"
+    assert "بايت" in store_message(refused.value.code, refused.value.params, Formats("ar"))
+
+
+@pytest.mark.parametrize(
+    ("params", "english"),
+    [
+        (
+            {"field": "kind", "problem": "not_one_of", "allowed": ("orders", "funnel"), "got": "x"},
+            "kind: must be one of orders, funnel, got 'x'",
+        ),
+        ({"field": "summary", "problem": "not_json"}, "summary: must be JSON data"),
+    ],
+)
+def test_refused_inputs_are_worded_in_both_languages(
+    params: dict[str, object], english: str
+) -> None:
+    assert store_message("invalid_input", params) == english
+    assert store_message("invalid_input", params, Formats("ar")) != english
 
 
 def test_a_deleted_plan_takes_no_results_and_keeps_its_own_until_restored(
