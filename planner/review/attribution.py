@@ -156,7 +156,25 @@ def attribute(plan: Plan, planned: Planned, observed: Observed) -> list[Attribut
     if observed.split:
         returning = observed.total(observed.returning_revenue) or 0.0
         parts.append(Attribution(driver=RETURNING, amount=returning - planned.returning_revenue))
-    return parts
+    return to_the_cent(parts, math.fsum(part.amount for part in parts))
+
+
+def to_the_cent(parts: Sequence[Attribution], gap: float) -> list[Attribution]:
+    """The parts rounded to the cent, the rounding left on the largest, so they still add up.
+
+    The logs leave float dust (−5999.999999999993 for −6,000, 1e-12 for nothing) that a
+    reader should not see; what rounding moves is at most half a cent a part.
+    """
+    if not parts:
+        return []
+    rounded = [
+        Attribution(driver=part.driver, amount=round(part.amount, 2) + 0.0) for part in parts
+    ]
+    left = gap - math.fsum(part.amount for part in rounded)
+    largest = max(range(len(rounded)), key=lambda index: abs(rounded[index].amount))
+    kept = rounded[largest]
+    rounded[largest] = Attribution(driver=kept.driver, amount=kept.amount + left)
+    return rounded
 
 
 def largest_first(parts: Sequence[Attribution]) -> list[Attribution]:
