@@ -28,6 +28,7 @@ NOTHING = "—"
 _LRM = "\u200e"
 _RLM = "\u200f"
 _LRI, _PDI = "\u2066", "\u2069"  # a left-to-right isolate and its end
+_LEADING_NUMBER = re.compile(r"[0-9٠-٩.,٫٬%٪]+")
 # A "$" that no digit follows could close a LaTeX span in Streamlit's markdown ("34 US$ … 5
 # US$" would turn into a formula); "$12" can't, so English text is left as it is.
 _MATH_DOLLAR = re.compile(r"(?<!\\)\$(?!\d)")
@@ -165,7 +166,12 @@ def _signed(text: str, value: float, is_zero: bool) -> str:
         return text
     sign = "+" if value > 0 else "−"
     if right_to_left():
-        return f"{_LRI}{sign}{text.strip(_RLM + _LRM)}{_PDI}"
+        # Only the number is isolated: a currency after it stays where unsigned amounts
+        # have it ("US$ −9,177" beside "US$ 60,000").
+        bare = text.strip(_RLM + _LRM)
+        number = _LEADING_NUMBER.match(bare)
+        cut = number.end() if number else len(bare)
+        return f"{_RLM}{_LRI}{sign}{bare[:cut]}{_PDI}{bare[cut:]}{_LRM if cut < len(bare) else ''}"
     return f"{sign}{text}"
 
 
