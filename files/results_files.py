@@ -14,7 +14,7 @@ Excel workbooks (.xlsx) are read through ``files.sheets`` for both kinds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -24,6 +24,8 @@ from planner.actuals.funnel import FunnelActuals, from_orders
 from planner.actuals.orders import OrderLog
 
 Kind = Literal["orders", "funnel"]
+Step = Literal["unpacking", "reading", "days"]
+"""A step of reading: a workbook unpacked, the rows read, the orders summed per day."""
 KINDS: tuple[Kind, ...] = ("orders", "funnel")
 ORDER_HINTS = frozenset(
     header_key(word)
@@ -71,19 +73,27 @@ def read_results(
     mapping: Mapping[str, str] | None = None,
     day_first: bool | None = None,
     timezone: str = "UTC",
+    progress: Callable[[float, Step], None] | None = None,
 ) -> Results:
     """Read the file as ``kind``; ``PlanInvalid`` (one problem per field) when it can't be.
 
     ``order_columns`` names an order log's columns (``date_column=``... as
     ``files.orders.read_order_csv`` takes them); ``mapping`` is a funnel file's role → header.
+    ``progress`` hears of each step begun, with the share of the work done before it.
     """
+    told = progress or (lambda _share, _step: None)
+    if sheets.is_excel(data):
+        told(0.05, "unpacking")
     if kind == "orders":
         csv = sheets.xlsx_to_csv(data) if sheets.is_excel(data) else data
+        told(0.15, "reading")
         read = orders.read_order_csv(
             csv, **dict(order_columns or {}), day_first=day_first, timezone=timezone
         )
+        told(0.75, "days")
         summary = read.model_dump(mode="json", exclude={"log"})
         return Results("orders", from_orders(read.log, stages[-1]), read.log, summary)
+    told(0.15, "reading")
     funnel = funnel_actuals.read_funnel_actuals(
         data, stages=stages, mapping=dict(mapping) if mapping else None, day_first=day_first
     )

@@ -29,7 +29,7 @@ from planner.actuals.funnel import FunnelActuals
 from planner.actuals.orders import OrderLog
 from planner.errors import FieldProblem, PlanInvalid
 from planner.models import Plan
-from ui.i18n import t
+from ui.i18n import formats, t
 
 KEY = "actuals."
 CURRENT_KEY = KEY + "current"
@@ -277,21 +277,67 @@ def _read_if_changed(
     attempt: Attempt | None = st.session_state.get(ATTEMPT_KEY)
     if attempt is not None and attempt.fingerprint == fingerprint:
         return
+    progress = _Progress(kept["name"], len(kept["bytes"]))
     try:
-        with st.spinner(t("Reading {name}…", name=kept["name"])):
-            imported = read_file(kept["name"], kept["bytes"], kind, settings, list(stages))
-            imported = replace(imported, fingerprint=repr(fingerprint))
+        imported = read_file(
+            kept["name"], kept["bytes"], kind, settings, list(stages), progress.step
+        )
+        imported = replace(imported, fingerprint=repr(fingerprint))
     except PlanInvalid as invalid:
         st.session_state[ATTEMPT_KEY] = Attempt(fingerprint, tuple(invalid.problems))
         return
+    finally:
+        progress.done()
     st.session_state[ATTEMPT_KEY] = Attempt(fingerprint)
     st.session_state[CURRENT_KEY] = imported
 
 
+class _Progress:
+    """A bar through the steps of reading a large file (a small one reads in a blink)."""
+
+    LARGE_BYTES = 5_000_000
+
+    def __init__(self, name: str, size: int) -> None:
+        self.name = name
+        self.bar = None
+        if size >= self.LARGE_BYTES:
+            megabytes = formats().number(round(size / 1_000_000, 1))
+            text = t("Reading {name} ({size} MB)…", name=name, size=megabytes)
+            self.bar = st.progress(0.05, text=text)
+
+    def step(self, share: float, what: str) -> None:
+        """Move the bar to ``share`` and say what is being done now."""
+        if self.bar is not None:
+            self.bar.progress(share, text=t("{name}: {step}", name=self.name, step=what))
+
+    def done(self) -> None:
+        """Take the bar away: the summary below says what reading found."""
+        if self.bar is not None:
+            self.bar.empty()
+
+
 def read_file(
-    name: str, data: bytes, kind: Kind, settings: Mapping[str, Any], stages: list[str]
+    name: str,
+    data: bytes,
+    kind: Kind,
+    settings: Mapping[str, Any],
+    stages: list[str],
+    step: Callable[[float, str], None] | None = None,
 ) -> Imported:
-    """Read an order log or funnel results into what the page shows (PlanInvalid if bad)."""
+    """Read an order log or funnel results into what the page shows (PlanInvalid if bad).
+
+    ``step`` hears of each stage of the work (a share done, and what comes next).
+    """
+    steps = {
+        "unpacking": t("unpacking the workbook…"),
+        "reading": t("reading the rows…"),
+        "days": t("adding up each day…"),
+    }
+
+    def told(share: float, what: results_files.Step) -> None:
+        if step is not None:
+            step(share, steps[what])
+
     if kind == "orders":
         columns = {key: value for key, value in settings.items() if key.endswith("_column")}
         results = results_files.read_results(
@@ -301,6 +347,7 @@ def read_file(
             order_columns=columns,
             day_first=settings["day_first"],
             timezone=settings["timezone"],
+            progress=told,
         )
     else:
         results = results_files.read_results(
@@ -309,6 +356,7 @@ def read_file(
             stages=stages,
             mapping=settings["mapping"],
             day_first=settings["day_first"],
+            progress=told,
         )
     return Imported(name, results.kind, results.actuals, results.log, results.summary)
 
