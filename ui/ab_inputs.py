@@ -35,7 +35,7 @@ from planner.models import Plan
 from planner.results import PlanResult
 from ui.ab_charts import signed_percent
 from ui.format import count, days, percent
-from ui.i18n import formats, t
+from ui.i18n import formats, t, worded
 
 KEY = "abtests."
 ARMS_KEY = KEY + "arms"
@@ -57,11 +57,6 @@ ARM_LETTERS = "ABCDEFGHIJK"
 
 
 # --- Helpers ----------------------------------------------------------------------------------
-
-
-def _worded(labels: Mapping[str, str]) -> Callable[[str], str]:
-    """Option labels worded now, in the run (the test harness formats options outside it)."""
-    return {key: t(label) for key, label in labels.items()}.__getitem__
 
 
 def _follow(key: str, value: Any) -> None:
@@ -300,7 +295,7 @@ def _effect_inputs() -> tuple[bool, float | None]:
     kind = st.radio(
         t("Minimum detectable effect"),
         list(EFFECT_KINDS),
-        format_func=_worded(EFFECT_KINDS),
+        format_func=worded(EFFECT_KINDS),
         horizontal=True,
         key=EFFECT_KIND,
         persist_state="session",
@@ -449,7 +444,7 @@ def read_inputs(planned_share: float | None) -> ReadSettings:
     source = st.radio(
         t("Counts from"),
         list(SOURCES),
-        format_func=_worded(SOURCES),
+        format_func=worded(SOURCES),
         horizontal=True,
         key=KEY + "source",
         persist_state="session",
@@ -798,7 +793,7 @@ def lift_inputs(
     source = st.radio(
         t("Lift from"),
         list(LIFT_SOURCES),
-        format_func=_worded(LIFT_SOURCES),
+        format_func=worded(LIFT_SOURCES),
         horizontal=True,
         key=KEY + "apply.source",
         persist_state="session",

@@ -61,18 +61,14 @@ def database_section(plan: Plan) -> list[Any]:
         for index, (field, label) in enumerate(ROLES.items()):
             with columns[index % 3]:
                 names[field] = st.text_input(t(label), key=KEY + field)
-        timezone = st.selectbox(t("Your store's time zone"), _zones(), key=KEY + "timezone")
+        timezone = st.selectbox(
+            t("Your store's time zone"), actuals_import.time_zones(), key=KEY + "timezone"
+        )
         submitted = st.form_submit_button(t("Read the orders"), icon=":material/database:")
     if submitted:
         _read(plan, url, table, query, names, timezone)
     problems: list[Any] = st.session_state.get(KEY + "problems", [])
     return problems
-
-
-def _zones() -> list[str]:
-    import zoneinfo
-
-    return ["UTC", *sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone)]
 
 
 def _read(

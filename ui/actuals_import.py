@@ -29,7 +29,7 @@ from planner.actuals.funnel import FunnelActuals
 from planner.actuals.orders import OrderLog
 from planner.errors import FieldProblem, PlanInvalid
 from planner.models import Plan
-from ui.i18n import formats, t
+from ui.i18n import formats, t, worded
 
 KEY = "actuals."
 CURRENT_KEY = KEY + "current"
@@ -100,11 +100,6 @@ def current() -> Imported | None:
     """The results the page shows: the last file read well (or None)."""
     kept: Imported | None = st.session_state.get(CURRENT_KEY)
     return kept
-
-
-def _worded(labels: Mapping[str, str]) -> Callable[[str], str]:
-    """Option labels worded now, in the run (the test harness formats options outside it)."""
-    return {key: t(label) for key, label in labels.items()}.__getitem__
 
 
 def file_section(plan: Plan) -> list[FieldProblem]:
@@ -182,7 +177,7 @@ def _kind_choice(kept: Mapping[str, Any]) -> Kind:
     choice = st.radio(
         t("This file holds"),
         list(KINDS),
-        format_func=_worded(KINDS),
+        format_func=worded(KINDS),
         key=KEY + "kind",
         horizontal=True,
     )
@@ -218,7 +213,7 @@ def _order_settings(header: list[str]) -> dict[str, Any]:
     with right:
         settings["timezone"] = st.selectbox(
             t("Your store's time zone"),
-            _time_zones(),
+            time_zones(),
             key=KEY + "timezone",
             help=t("Order times with an offset are moved to this zone before their day is taken."),
         )
@@ -246,7 +241,7 @@ def _date_order() -> bool | None:
     choice = st.radio(
         t("Dates are written"),
         list(DATE_ORDERS),
-        format_func=_worded(DATE_ORDERS),
+        format_func=worded(DATE_ORDERS),
         key=KEY + "date_order",
         horizontal=True,
     )
@@ -254,7 +249,8 @@ def _date_order() -> bool | None:
 
 
 @st.cache_data(show_spinner=False)
-def _time_zones() -> list[str]:
+def time_zones() -> list[str]:
+    """UTC, then every time zone by its area/city name."""
     return ["UTC", *sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone)]
 
 

@@ -9,7 +9,7 @@ click elsewhere on the page doesn't simulate again).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -27,7 +27,7 @@ from ui import actuals_database, actuals_entry, actuals_import, actuals_store, s
 from ui.actuals_import import Imported, covered_days
 from ui.draft import STAGE_IDS
 from ui.format import count, day, joined, markdown
-from ui.i18n import formats, language, t
+from ui.i18n import formats, language, t, worded
 from ui.messages import describe
 
 KEY = "actuals."
@@ -153,7 +153,7 @@ def _source(plan: Plan, draft: Mapping[str, Any]) -> Imported | None:
     source = st.segmented_control(
         t("Results"),
         list(SOURCES),
-        format_func=_worded(SOURCES),
+        format_func=worded(SOURCES),
         key=KEY + "source",
         default="file",
         persist_state="session",
@@ -188,11 +188,6 @@ def _database_problem(problem: FieldProblem) -> str:
         **{field: t(label) for field, label in actuals_database.ROLES.items()},
     }
     return describe(problem, labels.get(problem.field, problem.field))
-
-
-def _worded(labels: Mapping[str, str]) -> Callable[[str], str]:
-    """Option labels worded now, in the run (the test harness formats options outside it)."""
-    return {key: t(label) for key, label in labels.items()}.__getitem__
 
 
 def _typed(plan: Plan, draft: Mapping[str, Any]) -> Imported | None:

@@ -10,7 +10,7 @@ have them, and downloads of the tables (CSV, Excel). The KPIs are the domain's
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from typing import Any
@@ -28,7 +28,7 @@ from ui import review_charts as charts
 from ui.actuals_import import Imported, covered_days
 from ui.blocks import Metric, metrics, table
 from ui.format import NOTHING, count, day, delta, markdown, money, percent, signed_percent
-from ui.i18n import formats, right_to_left, t
+from ui.i18n import formats, right_to_left, t, worded
 from ui.messages import describe
 
 KEY = "actuals.dashboard."
@@ -76,11 +76,6 @@ HEADLINE = (
     "refund_rate",
     "cart_abandonment",
 )
-
-
-def _worded(labels: Mapping[str, str]) -> Callable[[str], str]:
-    """Option labels worded now, in the run (the test harness formats options outside it)."""
-    return {key: t(label) for key, label in labels.items()}.__getitem__
 
 
 def _shown(kind: str, currency: str) -> Callable[[float | None], str]:
@@ -137,7 +132,7 @@ def _settings(plan: Plan, span: tuple[date, date]) -> tuple[date, date, str, int
         freq = st.segmented_control(
             t("Per"),
             list(FREQUENCIES),
-            format_func=_worded(FREQUENCIES),
+            format_func=worded(FREQUENCIES),
             key=KEY + "freq",
             default="week",
             persist_state="session",
@@ -237,7 +232,7 @@ def _chart(board: Dashboard, currency: str) -> None:
     kpi = st.selectbox(
         t("Chart"),
         available,
-        format_func=_worded({key: KPIS[key][0] for key in available}),
+        format_func=worded({key: KPIS[key][0] for key in available}),
         key=KEY + "chart_kpi",
     )
     label, kind = KPIS[kpi]

@@ -8,6 +8,7 @@ goes through ``t`` (or ``t_plural``); numbers through ``formats()``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import Any
 
@@ -68,6 +69,15 @@ def _this_run() -> tuple[str, Language, Digits] | None:
 def right_to_left() -> bool:
     """True when the page must read right to left."""
     return is_right_to_left(language())
+
+
+def worded(labels: Mapping[str, str]) -> Callable[[str], str]:
+    """A ``format_func`` showing each option's marked label in the reader's language.
+
+    The labels are worded now, in the run, not when the function is called: Streamlit's
+    test harness calls it outside the run, where the session's language is unknown.
+    """
+    return {key: t(label) for key, label in labels.items()}.__getitem__
 
 
 def t(message: str, **params: Any) -> str:

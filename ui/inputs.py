@@ -47,7 +47,7 @@ from ui.draft import (
     stage_names,
 )
 from ui.format import count, markdown, month_name, percent, quarter_name, say, year
-from ui.i18n import t
+from ui.i18n import t, worded
 from ui.messages import (
     LABELS,
     ScreenMessage,
@@ -144,15 +144,6 @@ def draw_inputs(draft: dict[str, Any], messages: Sequence[ScreenMessage]) -> Non
     st.button(t("Start again from the demo plan"), key=PREFIX + "reset", on_click=saved.start_over)
 
 
-def _worded(labels: Mapping[str, str]) -> Callable[[str], str]:
-    """A ``format_func`` showing each option's marked label in the reader's language.
-
-    The labels are worded now, in the run, not when the function is called: Streamlit's
-    test harness calls it outside the run, where the session's language is unknown.
-    """
-    return {key: t(label) for key, label in labels.items()}.__getitem__
-
-
 def preset_label(key: str) -> str:
     """A preset's name as the page shows it: ``Online store``, ``متجر إلكتروني``."""
     return t(PRESET_LABELS.get(key, PRESETS[key].label))
@@ -197,7 +188,7 @@ def goal_section(draft: dict[str, Any], feedback: Feedback) -> None:
         DIRECTIONS,
         key=DIRECTION_KEY,
         horizontal=True,
-        format_func=_worded(DIRECTION_LABELS),
+        format_func=worded(DIRECTION_LABELS),
         on_change=state.enter_direction,
         args=(draft,),
         help=t("Backwards from a target, or forwards from traffic or a budget: same model."),
@@ -294,7 +285,7 @@ def period_section(feedback: Feedback) -> None:
             _label("period"),
             PERIOD_KINDS,
             key=PERIOD_KIND_KEY,
-            format_func=_worded(PERIOD_LABELS),
+            format_func=worded(PERIOD_LABELS),
             **KEEP,
         )
     if kind == "custom":
@@ -404,7 +395,7 @@ def _preset_picker(draft: dict[str, Any]) -> None:
             t("Preset"),
             list(PRESETS),
             key=state.PRESET_KEY,
-            format_func=_worded(PRESET_LABELS),
+            format_func=worded(PRESET_LABELS),
             **KEEP,
         )
     with button_col:
@@ -421,7 +412,7 @@ def _preset_picker(draft: dict[str, Any]) -> None:
         PRESET_SCOPES,
         key=state.PRESET_SCOPE_KEY,
         horizontal=True,
-        format_func=_worded(SCOPE_LABELS),
+        format_func=worded(SCOPE_LABELS),
         **KEEP,
     )
     st.caption(_preset_caption(draft, preset, scope))
@@ -528,7 +519,7 @@ def cost_section(draft: dict[str, Any], feedback: Feedback) -> None:
                 t("Priced"),
                 COST_KINDS,
                 key=COST_KIND_KEY,
-                format_func=_worded(COST_LABELS),
+                format_func=worded(COST_LABELS),
                 **KEEP,
             )
         show_problem(PAID_STAGE_KEY, feedback)

@@ -25,7 +25,7 @@ from planner.scenarios.inputs import MAX_OVERRIDES, MAX_SCENARIOS, MAX_UNCERTAIN
 from planner.scenarios.overrides import current_value
 from ui.draft import STAGE_IDS, stage_names
 from ui.format import wording
-from ui.i18n import t
+from ui.i18n import t, worded
 from ui.scenario_words import MONEY_TARGETS, input_label
 from ui.whatif_draft import PERCENT_TARGETS, STAGE_RATE, WHATIF, new_id, to_percent
 
@@ -125,11 +125,6 @@ def unit_label(plan: Plan, target: str, mode: str = "absolute") -> str:
 
 
 # --- Widgets bound to the draft ---------------------------------------------------------------
-
-
-def _worded(labels: Mapping[str, str]) -> Callable[[str], str]:
-    """Option labels worded now, in the run (the test harness formats options outside it)."""
-    return {key: t(label) for key, label in labels.items()}.__getitem__
 
 
 def _seed(key: str, value: Any) -> None:
@@ -247,7 +242,7 @@ def _change_editor(
         t("How"),
         list(MODES),
         key=keys["mode"],
-        format_func=_worded(MODES),
+        format_func=worded(MODES),
         on_change=_choose_mode,
         args=(plan, change, keys),
     )
@@ -457,7 +452,7 @@ def _uncertain_editor(
         t("Known as"),
         kinds,
         key=keys["kind"],
-        format_func=_worded(KINDS),
+        format_func=worded(KINDS),
         on_change=_store(row, "kind", keys["kind"]),
     )
     if row["kind"] == "observed":
@@ -467,7 +462,7 @@ def _uncertain_editor(
         t("Shape"),
         list(SHAPES),
         key=keys["shape"],
-        format_func=_worded(SHAPES),
+        format_func=worded(SHAPES),
         on_change=_store(row, "shape", keys["shape"]),
     )
     _range_inputs(plan, row, keys)
