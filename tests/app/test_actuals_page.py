@@ -271,3 +271,36 @@ def test_a_database_that_cannot_be_reached_is_named(
     app = next(button for button in app.button if button.label == "Read the orders").click().run()
     assert not app.exception
     assert any("Database URL" in item.value for item in app.error)
+
+
+def test_swapped_pace_colours_are_said_and_used_the_right_way_round(
+    actuals_page: Callable[..., AppTest],
+) -> None:
+    app = upload(actuals_page(), "funnel.csv", funnel_csv())
+    app = app.number_input(key="actuals.behind").set_value(110).run()
+    assert not app.exception
+    assert any("the two are swapped" in item.value for item in app.warning)
+    assert metric(app, "Attainment").endswith("%")
+
+
+def test_columns_the_guess_missed_are_picked_by_hand(actuals_page: Callable[..., AppTest]) -> None:
+    """Headers nothing recognises: the date is missing until the user names each column."""
+    data = b"When,Hits,Buys,Money\n2027-01-04,500,8,800\n2027-01-05,400,6,600\n"
+    app = upload(actuals_page(), "odd.csv", data)
+    assert app.error
+    for role, header in (("date", "When"), ("Sessions", "Hits"), ("Purchase", "Buys")):
+        app = app.selectbox(key=f"actuals.column.{role}").set_value(header).run()
+    app = app.selectbox(key="actuals.column.revenue").set_value("Money").run()
+    assert not app.exception
+    assert not app.error
+    assert metric(app, "Revenue to date") == "$1,400"
+
+
+def test_an_ambiguous_date_order_is_asked_and_settled(actuals_page: Callable[..., AppTest]) -> None:
+    """01/02/2027 could be January 2 or February 1: the file is refused until the user says."""
+    data = b"Order ID,Date,Email,Total\n1,01/02/2027,a@x.com,100\n2,03/02/2027,b@x.com,50\n"
+    app = upload(actuals_page(), "orders.csv", data)
+    assert any("day comes first" in item.value for item in app.error)
+    app = app.radio(key="actuals.date_order").set_value("day").run()
+    assert not app.error
+    assert app.date_input(key="actuals.as_of").value == date(2027, 2, 3)
